@@ -1,0 +1,72 @@
+package dev.mxdoctor;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mxdoctor.check.DnsCheck;
+import dev.mxdoctor.check.MxCheck;
+import dev.mxdoctor.check.Progress;
+import dev.mxdoctor.check.Resolvers;
+import dev.mxdoctor.command.Invocation;
+import dev.mxdoctor.command.Request;
+import dev.mxdoctor.dns.CachingDnsClient;
+import dev.mxdoctor.dns.DnsClient;
+import dev.mxdoctor.dns.UpstreamDnsClient;
+import dev.mxdoctor.report.Report;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.xbill.DNS.ResolverConfig;
+
+/** The one place that wires mxdoctor's engine: DNS client and cache, executor, checks. Shared by CLI and bot. */
+public final class Engine implements AutoCloseable {
+
+    /** Longest time any answer is cached, whatever its TTL. */
+    static final Duration MAX_TTL = Duration.ofDays(1);
+
+    /** Longest time a negative answer is cached (RFC 2308 5 suggests one to three hours). */
+    static final Duration MAX_NEGATIVE_TTL = Duration.ofHours(3);
+
+    private final Config config;
+    private final ExecutorService executor;
+    private final CachingDnsClient cache;
+    private final Resolvers resolvers;
+    private final Clock clock;
+
+    public Engine(Config config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        DnsClient upstream = new UpstreamDnsClient(config.dnsAttemptTimeout(), config.dnsAttempts(), executor,
+                System::nanoTime);
+        this.cache = new CachingDnsClient(upstream, config.cacheSize(), MAX_TTL, MAX_NEGATIVE_TTL,
+                Ticker.systemTicker(), executor);
+        List<InetSocketAddress> servers = config.resolvers().isEmpty()
+                ? ResolverConfig.getCurrentConfig().servers()
+                : config.resolvers();
+        this.resolvers = new Resolvers(servers);
+    }
+
+    /** Runs a check request; {@code help} is the caller's to answer, as it needs no engine. */
+    public Report run(Invocation invocation, Progress progress) {
+        DnsClient dns = invocation.fresh() ? cache.bypassing() : cache;
+        Duration timeout = invocation.timeout().orElse(config.timeout());
+        return switch (invocation.request()) {
+            case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), executor, clock,
+                    System::nanoTime).run(mx, timeout, progress);
+            case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
+            case Request.Help h -> throw new IllegalArgumentException("help is answered without the engine");
+        };
+    }
+
+    /** The DNS cache, for metrics. */
+    public CachingDnsClient dnsCache() {
+        return cache;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.mxdoctor;
+
+import dev.mxdoctor.check.Progress;
+import dev.mxdoctor.command.CommandParser;
+import dev.mxdoctor.command.Invocation;
+import dev.mxdoctor.command.Request;
+import dev.mxdoctor.command.Usage;
+import dev.mxdoctor.command.UsageException;
+import dev.mxdoctor.report.JsonReport;
+import dev.mxdoctor.report.Report;
+import dev.mxdoctor.report.TextReport;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+
+/** The command line: {@code mxdoctor <command> [arguments]}. Exit status as in ARCHITECTURE.md. */
+public final class Main {
+
+    static final int EXIT_USAGE = 64;
+    static final int EXIT_CONFIG = 78;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        boolean terminal = System.console() != null;
+        System.exit(run(args, System.getenv(), out, err, terminal));
+    }
+
+    /** Runs one command; returns the exit status. */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean terminal) {
+        Invocation invocation;
+        try {
+            invocation = new CommandParser().parse(Arrays.asList(args));
+        } catch (UsageException e) {
+            err.println("mxdoctor: " + e.getMessage());
+            err.println();
+            err.println(e.usage());
+            return EXIT_USAGE;
+        }
+        if (invocation.request() instanceof Request.Help help) {
+            out.println(help.topic().map(Usage::of).orElse(Usage.all()));
+            return 0;
+        }
+        Config config;
+        try {
+            config = Config.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            err.println("mxdoctor: configuration: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        boolean colour = terminal && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM"));
+        Progress progress = terminal ? new TerminalProgress(err) : Progress.NONE;
+        Report report;
+        try (Engine engine = new Engine(config, Clock.systemUTC())) {
+            report = engine.run(invocation, progress);
+        } finally {
+            if (progress instanceof TerminalProgress p) {
+                p.clear();
+            }
+        }
+        out.print(invocation.json() ? JsonReport.render(report) + "\n" : new TextReport(colour).render(report));
+        return report.verdict().status().exitCode();
+    }
+
+    /** One self-overwriting progress line on stderr. */
+    private static final class TerminalProgress implements Progress {
+        private final PrintStream err;
+
+        TerminalProgress(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public synchronized void update(String message) {
+            err.print("\r\u001b[K" + message);
+            err.flush();
+        }
+
+        synchronized void clear() {
+            err.print("\r\u001b[K");
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.mxdoctor.check;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/** A point in time on a monotonic clock by which a run must end. */
+record Deadline(long atNanos, LongSupplier nanoTime) {
+
+    static Deadline after(Duration timeout, LongSupplier nanoTime) {
+        return new Deadline(nanoTime.getAsLong() + timeout.toNanos(), nanoTime);
+    }
+
+    /** Time left, never negative. */
+    Duration remaining() {
+        return Duration.ofNanos(Math.max(0, atNanos - nanoTime.getAsLong()));
+    }
+}

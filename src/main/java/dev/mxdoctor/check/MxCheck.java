@@ -1,0 +1,185 @@
+package dev.mxdoctor.check;
+
+import dev.mxdoctor.command.Names;
+import dev.mxdoctor.command.Request;
+import dev.mxdoctor.diagnosis.DnsStatus;
+import dev.mxdoctor.diagnosis.Finding;
+import dev.mxdoctor.diagnosis.MxEvidence;
+import dev.mxdoctor.diagnosis.MxRules;
+import dev.mxdoctor.diagnosis.MxVerdict;
+import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.dns.DnsClient;
+import dev.mxdoctor.dns.DnsQuery;
+import dev.mxdoctor.dns.DnsResult;
+import dev.mxdoctor.report.Report;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.LongSupplier;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * The {@code mx} check: MX records, every host's addresses in parallel, and the zone's name servers compared,
+ * then the diagnosis. Waits block virtual threads; every wait ends by the run's deadline.
+ */
+public final class MxCheck {
+
+    private final DnsClient dns;
+    private final Resolvers resolvers;
+    private final NameServerComparison nameServers;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+
+    public MxCheck(DnsClient dns, Resolvers resolvers, int nameServerPort, ExecutorService executor, Clock clock,
+            LongSupplier nanoTime) {
+        this.dns = dns;
+        this.resolvers = resolvers;
+        this.nameServers = new NameServerComparison(nameServerPort);
+        this.executor = executor;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+    }
+
+    public Report run(Request.Mx request, Duration timeout, Progress progress) {
+        Instant started = clock.instant();
+        long start = nanoTime.getAsLong();
+        Deadline deadline = Deadline.after(timeout, nanoTime);
+        DnsTrace trace = new DnsTrace(dns, nanoTime, start);
+        String domain = request.domain().ascii();
+        List<InetSocketAddress> servers;
+        try {
+            servers = resolvers.servers(request.resolver());
+        } catch (UnknownHostException e) {
+            return unresolvableResolver(request, started, e);
+        }
+        Name name = Name.fromConstantString(domain + ".");
+        progress.update("Looking up MX for " + request.domain().display() + "…");
+        DnsQuery mxQuery = DnsQuery.recursive(servers, name, Type.MX);
+        CompletableFuture<DnsResult> mxFuture = trace.query(mxQuery);
+        CompletableFuture<DnsResult> nsFuture = trace.query(DnsQuery.recursive(servers, name, Type.NS));
+        DnsResult mx = trace.await(mxFuture, mxQuery, deadline);
+        MxEvidence evidence = gather(domain, name, servers, mx, nsFuture, trace, deadline, progress);
+        List<Finding> findings = MxRules.findings(evidence);
+        Verdict verdict = MxVerdict.of(evidence, findings);
+        return new Report("mx", domain, request.domain().display(), Resolvers.describe(servers), started,
+                (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, table(evidence), List.of(), List.of(),
+                trace.exchanges());
+    }
+
+    private MxEvidence gather(String domain, Name name, List<InetSocketAddress> servers, DnsResult mx,
+            CompletableFuture<DnsResult> nsFuture, DnsTrace trace, Deadline deadline, Progress progress) {
+        String resolver = Resolvers.describe(servers);
+        DnsStatus mxStatus = DnsStatuses.of(mx);
+        if (!(mx instanceof DnsResult.Answer) && !(mx instanceof DnsResult.NoData)) {
+            return new MxEvidence(domain, resolver, mxStatus, List.of(), false, Optional.empty(), List.of());
+        }
+        // The name servers are compared while the hosts' addresses are looked up.
+        CompletableFuture<List<MxEvidence.NameServer>> nsComparison = CompletableFuture.supplyAsync(
+                () -> nameServers.compare(name, servers, nsFuture, trace, deadline), executor);
+        List<MXRecord> records = mx.records(Type.MX).stream()
+                .map(r -> (MXRecord) r)
+                .sorted(Comparator.comparingInt(MXRecord::getPriority).thenComparing(r -> r.getTarget().toString()))
+                .toList();
+        boolean nullMx = records.stream().anyMatch(r -> r.getTarget().equals(Name.root));
+        List<HostLookup> lookups = new ArrayList<>();
+        Optional<DnsStatus> implicitLookup = Optional.empty();
+        if (mx instanceof DnsResult.NoData) {
+            progress.update(domain + " has no MX records; looking up its own address…");
+            lookups.add(HostLookup.start(trace, servers, 0, name, true, ttlOf(mx)));
+        } else {
+            progress.update(records.size() + " MX record" + (records.size() == 1 ? "" : "s")
+                    + "; looking up addresses…");
+            for (MXRecord r : records) {
+                if (!r.getTarget().equals(Name.root)) {
+                    lookups.add(HostLookup.start(trace, servers, r.getPriority(), r.getTarget(), false, r.getTTL()));
+                }
+            }
+        }
+        List<MxEvidence.Host> hosts = new ArrayList<>();
+        for (HostLookup l : lookups) {
+            MxEvidence.Host h = l.finish(trace, deadline);
+            hosts.add(h);
+            if (h.implicit()) {
+                implicitLookup = Optional.of(h.ipv4());
+            }
+        }
+        List<MxEvidence.NameServer> ns = nsComparison.join();
+        return new MxEvidence(domain, resolver, mxStatus, hosts, nullMx, implicitLookup, ns);
+    }
+
+    private static long ttlOf(DnsResult r) {
+        return r.ttl().toSeconds();
+    }
+
+    private static List<Report.MxEntry> table(MxEvidence e) {
+        return e.hosts().stream()
+                .map(h -> new Report.MxEntry(h.preference(), h.name(), h.implicit(), h.ttl(), h.addresses()))
+                .toList();
+    }
+
+    private Report unresolvableResolver(Request.Mx request, Instant started, UnknownHostException e) {
+        String spec = request.resolver().map(Object::toString).orElse("?");
+        Verdict v = new Verdict(Verdict.Status.INCONCLUSIVE, "The resolver " + spec
+                + " could not be found, so nothing was looked up.");
+        return new Report("mx", request.domain().ascii(), request.domain().display(), spec, started, 0, v,
+                List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** The A and AAAA look-ups of one MX host, started together and finished together. */
+    private record HostLookup(int preference, Name target, boolean implicit, long ttl, boolean ipLiteral,
+            DnsQuery v4Query, CompletableFuture<DnsResult> v4, DnsQuery v6Query, CompletableFuture<DnsResult> v6) {
+
+        static HostLookup start(DnsTrace trace, List<InetSocketAddress> servers, int preference, Name target,
+                boolean implicit, long ttl) {
+            String bare = stripDot(target.toString());
+            if (!implicit && Names.ipLiteral(bare).isPresent()) {
+                return new HostLookup(preference, target, false, ttl, true, null, null, null, null);
+            }
+            DnsQuery a = DnsQuery.recursive(servers, target, Type.A);
+            DnsQuery aaaa = DnsQuery.recursive(servers, target, Type.AAAA);
+            return new HostLookup(preference, target, implicit, ttl, false, a, trace.query(a), aaaa,
+                    trace.query(aaaa));
+        }
+
+        MxEvidence.Host finish(DnsTrace trace, Deadline deadline) {
+            String host = stripDot(target.toString());
+            if (ipLiteral) {
+                DnsStatus skipped = new DnsStatus(DnsStatus.Outcome.NODATA, "not looked up: an IP literal");
+                return new MxEvidence.Host(preference, host, false, true, Optional.empty(), List.of(), skipped,
+                        skipped, ttl);
+            }
+            DnsResult a = trace.await(v4, v4Query, deadline);
+            DnsResult aaaa = trace.await(v6, v6Query, deadline);
+            List<String> addresses = new ArrayList<>();
+            for (Record r : a.records(Type.A)) {
+                addresses.add(((org.xbill.DNS.ARecord) r).getAddress().getHostAddress());
+            }
+            for (Record r : aaaa.records(Type.AAAA)) {
+                addresses.add(((org.xbill.DNS.AAAARecord) r).getAddress().getHostAddress());
+            }
+            Optional<String> alias = a.aliasOf(target).or(() -> aaaa.aliasOf(target)).map(n -> stripDot(n.toString()));
+            long hostTtl = implicit ? Math.min(a.ttl().toSeconds(), aaaa.ttl().toSeconds()) : ttl;
+            if (implicit && hostTtl == 0) {
+                hostTtl = Math.max(a.ttl().toSeconds(), aaaa.ttl().toSeconds());
+            }
+            return new MxEvidence.Host(preference, host, implicit, false, implicit ? Optional.empty() : alias,
+                    addresses, DnsStatuses.of(a), DnsStatuses.of(aaaa), hostTtl);
+        }
+    }
+
+    static String stripDot(String name) {
+        return name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.mxdoctor.check;
+
+import dev.mxdoctor.command.ResolverSpec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Which DNS servers a run asks: the {@code @resolver} of the command, or the configured ones. */
+public final class Resolvers {
+
+    private final List<InetSocketAddress> configured;
+
+    public Resolvers(List<InetSocketAddress> configured) {
+        if (configured.isEmpty()) {
+            throw new IllegalArgumentException("no DNS resolver configured: set MXDOCTOR_DNS");
+        }
+        this.configured = List.copyOf(configured);
+    }
+
+    /** The servers for this request; a host name after {@code @} is resolved with the system's resolver. */
+    public List<InetSocketAddress> servers(Optional<ResolverSpec> spec) throws UnknownHostException {
+        if (spec.isEmpty()) {
+            return configured;
+        }
+        ResolverSpec s = spec.get();
+        return Arrays.stream(InetAddress.getAllByName(s.host()))
+                .map(a -> new InetSocketAddress(a, s.port()))
+                .toList();
+    }
+
+    /** "192.0.2.53, 192.0.2.54" for the report. */
+    public static String describe(List<InetSocketAddress> servers) {
+        return servers.stream()
+                .map(s -> s.getPort() == 53 ? s.getAddress().getHostAddress()
+                        : (s.getAddress() instanceof java.net.Inet6Address
+                                ? "[" + s.getAddress().getHostAddress() + "]"
+                                : s.getAddress().getHostAddress()) + ":" + s.getPort())
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,270 @@
+package dev.mxdoctor.command;
+
+import dev.mxdoctor.command.Names.InvalidNameException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one grammar of mxdoctor: turns the words of a command (from Slack's command text or the CLI's arguments)
+ * into an {@link Invocation}, or refuses them with a {@link UsageException} that says what is wrong. Pure.
+ */
+public final class CommandParser {
+
+    /** Longest accepted {@code --timeout}, in seconds. */
+    static final int MAX_TIMEOUT_SECONDS = 600;
+
+    private static final Pattern SLACK_LINK = Pattern.compile("<([^<>|]*)(?:\\|([^<>]*))?>");
+    private static final Pattern HOST_PORT = Pattern.compile("([^:\\[\\]]+)(?::(\\d{1,5}))?");
+    private static final Pattern BRACKETED_PORT = Pattern.compile("\\[([^\\]]+)\\](?::(\\d{1,5}))?");
+
+    /** Parses the text of a Slack command or mention, e.g. "mx example.com @192.0.2.53". */
+    public Invocation parse(String text) throws UsageException {
+        rejectControlCharacters(text);
+        String unwrapped = unwrapSlackLinks(text).strip();
+        List<String> words = unwrapped.isEmpty() ? List.of() : Arrays.asList(unwrapped.split("[ \\t\\u00a0]+"));
+        return parse(words);
+    }
+
+    /** Parses command-line arguments: the command name first. */
+    public Invocation parse(List<String> words) throws UsageException {
+        for (String w : words) {
+            rejectControlCharacters(w);
+        }
+        if (words.isEmpty() || words.get(0).isBlank()) {
+            throw new UsageException("no command given", Usage.all());
+        }
+        String command = words.get(0).toLowerCase(Locale.ROOT);
+        if (!Usage.commands().contains(command)) {
+            if (command.equals("--help") || command.equals("-h")) {
+                return new Invocation(new Request.Help(Optional.empty()), false, Optional.empty(), false);
+            }
+            throw new UsageException("unknown command '" + words.get(0) + "'; commands are "
+                    + String.join(", ", Usage.commands()), Usage.all());
+        }
+        Arguments args = Arguments.split(command, words.subList(1, words.size()));
+        if (args.help) {
+            return new Invocation(new Request.Help(Optional.of(command)), args.json, args.timeout, args.fresh);
+        }
+        Request request = switch (command) {
+            case "mx" -> mx(args);
+            case "dns" -> dns(args);
+            default -> help(args);
+        };
+        return new Invocation(request, args.json, args.timeout, args.fresh);
+    }
+
+    private static Request mx(Arguments args) throws UsageException {
+        args.expectPositionals(1, 1, "a domain");
+        String raw = args.positionals.get(0);
+        Optional<InetAddress> ip = Names.ipLiteral(raw);
+        if (ip.isPresent()) {
+            throw args.error("'" + raw + "' is an IP address; mx takes a domain. For the address's PTR record use: "
+                    + "dns " + ip.get().getHostAddress());
+        }
+        try {
+            String host = Names.hostOf(raw);
+            if (Names.ipLiteral(host).isPresent()) {
+                throw args.error("'" + raw + "' names an IP address, not a domain; for its PTR record use: dns "
+                        + host);
+            }
+            return new Request.Mx(Names.domain(host, false), args.resolver);
+        } catch (InvalidNameException e) {
+            throw args.error(e.getMessage());
+        }
+    }
+
+    private static Request dns(Arguments args) throws UsageException {
+        args.expectPositionals(1, 2, "a name and optionally a record type");
+        List<String> p = new ArrayList<>(args.positionals);
+        if (p.size() == 2 && QueryType.parse(p.get(0)).isPresent() && QueryType.parse(p.get(1)).isEmpty()) {
+            p = List.of(p.get(1), p.get(0)); // "dns MX example.com", as dig allows
+        }
+        Optional<QueryType> type = Optional.empty();
+        if (p.size() == 2) {
+            type = QueryType.parse(p.get(1));
+            if (type.isEmpty()) {
+                throw args.error("unknown record type '" + p.get(1) + "'; expected one of " + QueryType.known());
+            }
+        }
+        String raw = p.get(0);
+        Optional<InetAddress> ip = Names.ipLiteral(raw);
+        if (ip.isPresent()) {
+            if (type.isPresent() && type.get() != QueryType.PTR) {
+                throw args.error("'" + raw + "' is an IP address, which has only PTR records; drop the type '"
+                        + type.get() + "'");
+            }
+            String address = ip.get().getHostAddress();
+            return new Request.Dns(Names.reverseName(ip.get()), QueryType.PTR, Optional.of(address), args.resolver);
+        }
+        try {
+            DomainName name = Names.domain(Names.hostOf(raw), true);
+            return new Request.Dns(name, type.orElse(QueryType.A), Optional.empty(), args.resolver);
+        } catch (InvalidNameException e) {
+            throw args.error(e.getMessage());
+        }
+    }
+
+    private static Request help(Arguments args) throws UsageException {
+        args.expectPositionals(0, 1, "a command name");
+        if (args.resolver.isPresent()) {
+            throw args.error("help takes no resolver");
+        }
+        if (args.positionals.isEmpty()) {
+            return new Request.Help(Optional.empty());
+        }
+        String topic = args.positionals.get(0).toLowerCase(Locale.ROOT);
+        if (!Usage.commands().contains(topic)) {
+            throw args.error("no command '" + args.positionals.get(0) + "'; commands are "
+                    + String.join(", ", Usage.commands()));
+        }
+        return new Request.Help(Optional.of(topic));
+    }
+
+    /** The words after the command name, sorted into flags, the resolver and positional arguments. */
+    private static final class Arguments {
+        final String command;
+        final List<String> positionals = new ArrayList<>();
+        Optional<ResolverSpec> resolver = Optional.empty();
+        Optional<Duration> timeout = Optional.empty();
+        boolean json;
+        boolean fresh;
+        boolean help;
+
+        private Arguments(String command) {
+            this.command = command;
+        }
+
+        static Arguments split(String command, List<String> words) throws UsageException {
+            Arguments a = new Arguments(command);
+            for (int i = 0; i < words.size(); i++) {
+                String w = words.get(i);
+                if (w.isEmpty()) {
+                    continue;
+                }
+                String lower = w.toLowerCase(Locale.ROOT);
+                if (lower.equals("--json")) {
+                    a.json = true;
+                } else if (lower.equals("--fresh")) {
+                    a.fresh = true;
+                } else if (lower.equals("--help") || lower.equals("-h")) {
+                    a.help = true;
+                } else if (lower.equals("--timeout")) {
+                    if (i + 1 >= words.size()) {
+                        throw a.error("--timeout needs a number of seconds");
+                    }
+                    a.timeout = Optional.of(a.timeout(words.get(++i)));
+                } else if (lower.startsWith("--timeout=")) {
+                    a.timeout = Optional.of(a.timeout(w.substring("--timeout=".length())));
+                } else if (w.startsWith("-") && w.length() > 1 && !Character.isDigit(w.charAt(1))) {
+                    throw a.error("unknown option '" + w + "'");
+                } else if (w.startsWith("@")) {
+                    if (a.resolver.isPresent()) {
+                        throw a.error("only one @resolver may be given");
+                    }
+                    a.resolver = Optional.of(a.resolver(w.substring(1)));
+                } else {
+                    a.positionals.add(w);
+                }
+            }
+            return a;
+        }
+
+        Duration timeout(String value) throws UsageException {
+            try {
+                double seconds = Double.parseDouble(value);
+                if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
+                    throw error("--timeout must be between 0 and " + MAX_TIMEOUT_SECONDS + " seconds, not " + value);
+                }
+                return Duration.ofMillis(Math.round(seconds * 1000));
+            } catch (NumberFormatException e) {
+                throw error("--timeout takes a number of seconds, not '" + value + "'");
+            }
+        }
+
+        ResolverSpec resolver(String spec) throws UsageException {
+            String bad = "'@" + spec + "' is not a resolver address; expected @<ip>[:port] or @<host>[:port], "
+                    + "e.g. @192.0.2.53 or @[2001:db8::53]:5353";
+            if (spec.isEmpty()) {
+                throw error(bad);
+            }
+            // A bare IPv6 address has several colons and no port.
+            if (spec.indexOf(':') != spec.lastIndexOf(':') && !spec.startsWith("[")) {
+                return new ResolverSpec(Names.ipLiteral(spec).orElseThrow(() -> error(bad)).getHostAddress(),
+                        ResolverSpec.DNS_PORT);
+            }
+            Matcher m = spec.startsWith("[") ? BRACKETED_PORT.matcher(spec) : HOST_PORT.matcher(spec);
+            if (!m.matches()) {
+                throw error(bad);
+            }
+            int port = m.group(2) == null ? ResolverSpec.DNS_PORT : Integer.parseInt(m.group(2));
+            if (port < 1 || port > 65535) {
+                throw error("'@" + spec + "': port " + port + " is out of range 1-65535");
+            }
+            Optional<InetAddress> ip = Names.ipLiteral(m.group(1));
+            if (ip.isPresent()) {
+                return new ResolverSpec(ip.get().getHostAddress(), port);
+            }
+            if (spec.startsWith("[") || m.group(1).chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+                throw error(bad);
+            }
+            try {
+                return new ResolverSpec(Names.domain(m.group(1), false).ascii(), port);
+            } catch (InvalidNameException e) {
+                throw error(bad + " (" + e.getMessage() + ")");
+            }
+        }
+
+        void expectPositionals(int min, int max, String what) throws UsageException {
+            if (positionals.size() < min) {
+                throw error(command + " needs " + what);
+            }
+            if (positionals.size() > max) {
+                throw error("too many arguments: '" + String.join(" ", positionals.subList(max, positionals.size()))
+                        + "'");
+            }
+        }
+
+        UsageException error(String message) {
+            return new UsageException(message, Usage.of(command));
+        }
+    }
+
+    private static void rejectControlCharacters(String text) throws UsageException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                String name = switch (c) {
+                    case '\r' -> "a carriage return (CR)";
+                    case '\n' -> "a line feed (LF)";
+                    case 0 -> "a NUL character";
+                    default -> String.format("the control character U+%04X", (int) c);
+                };
+                throw new UsageException("the command contains " + name + "; give it on one line", Usage.all());
+            }
+        }
+    }
+
+    /** Replaces Slack's {@code <mailto:a@b|a@b>} and {@code <http://x|x>} by what the user typed. */
+    static String unwrapSlackLinks(String text) {
+        Matcher m = SLACK_LINK.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String target = m.group(1);
+            String label = m.group(2);
+            String replacement = label != null && !label.isEmpty() ? label : target;
+            if (replacement.regionMatches(true, 0, "mailto:", 0, 7)) {
+                replacement = replacement.substring(7);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}

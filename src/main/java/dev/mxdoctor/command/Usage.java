@@ -1,0 +1,56 @@
+package dev.mxdoctor.command;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Usage lines and help texts for every command: one source for the CLI, Slack and error messages. */
+public final class Usage {
+
+    private record Entry(String synopsis, String description, String example) {}
+
+    private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("mx", new Entry("mx <domain> [@resolver]",
+                "MX records in preference order, every mail host's addresses, and what DNS says about them.",
+                "mx example.com @192.0.2.53"));
+        COMMANDS.put("dns", new Entry("dns <name> [type] [@resolver]",
+                "Any record type (" + QueryType.known() + "); an IP address means its PTR record.",
+                "dns example.com TXT"));
+        COMMANDS.put("help", new Entry("help [command]", "This text, or one command's usage.", "help mx"));
+    }
+
+    private static final String FLAGS =
+            "Flags: --json (JSON report), --timeout <seconds> (overall deadline), --fresh (skip the DNS cache).";
+
+    private Usage() {}
+
+    /** The command names, in the order help lists them. */
+    public static java.util.Set<String> commands() {
+        return COMMANDS.keySet();
+    }
+
+    /** The one-line synopsis of a command, e.g. "mx <domain> [@resolver]". */
+    public static Optional<String> synopsis(String command) {
+        return Optional.ofNullable(COMMANDS.get(command)).map(Entry::synopsis);
+    }
+
+    /** "usage: mx <domain> [@resolver]" and an example. */
+    public static String of(String command) {
+        Entry e = COMMANDS.get(command);
+        if (e == null) {
+            return all();
+        }
+        return "usage: " + e.synopsis() + "\n  " + e.description() + "\n  example: " + e.example() + "\n" + FLAGS;
+    }
+
+    /** Every command's synopsis and description. */
+    public static String all() {
+        String lines = COMMANDS.values().stream()
+                .map(e -> String.format("  %-32s %s", e.synopsis(), e.description()))
+                .collect(Collectors.joining("\n"));
+        return "usage: <command> [arguments]\n" + lines + "\n" + FLAGS;
+    }
+}

@@ -1,0 +1,353 @@
+package dev.mxdoctor.diagnosis;
+
+import static dev.mxdoctor.diagnosis.Severity.CRITICAL;
+import static dev.mxdoctor.diagnosis.Severity.ERROR;
+import static dev.mxdoctor.diagnosis.Severity.INFO;
+import static dev.mxdoctor.diagnosis.Severity.WARNING;
+
+import java.util.List;
+
+/**
+ * The findings catalogue: every stable code with its usual severity, what it means, what to do and where the
+ * rule comes from. {@code docs/findings.md} is generated from this enum (a test keeps the two identical).
+ */
+public enum FindingCode {
+    // DNS
+    DOMAIN_NXDOMAIN(Group.DNS, CRITICAL, "The domain does not exist",
+            "The resolver answered NXDOMAIN for the domain: no record of any type exists under this name, so "
+                    + "no mail can be delivered to it.",
+            "Check the spelling of the domain. If it should exist, check its registration and delegation "
+                    + "(whois, the parent zone's NS records).",
+            "RFC 5321 5.1", "RFC 8020"),
+    DNS_SERVFAIL(Group.DNS, ERROR, "The resolver could not answer (SERVFAIL)",
+            "The resolver answered SERVFAIL: it could not get an answer from the domain's name servers. "
+                    + "Common causes are broken DNSSEC signatures, unreachable or lame name servers. Senders "
+                    + "queue the mail and retry, so delivery is delayed, not refused.",
+            "Ask the domain's name servers directly (`dns <domain> NS`, then `dig @ns <domain> MX`) and check "
+                    + "DNSSEC (a validating and a non-validating resolver disagreeing points at signatures).",
+            "RFC 5321 5.1", "RFC 1035 4.1.1"),
+    DNS_TIMEOUT(Group.DNS, ERROR, "DNS look-up timed out",
+            "No answer arrived from the resolver within the deadline, after retries. The domain's name servers "
+                    + "may be down or unreachable, or the resolver mxdoctor uses may be.",
+            "Try another resolver (`@1.1.1.1` style) to tell the two apart; check the domain's name servers.",
+            "RFC 1035 4.2.1"),
+    DNS_REFUSED(Group.DNS, ERROR, "The resolver refused the query",
+            "The resolver answered REFUSED: it does not serve this client or this name (an access list, or an "
+                    + "authoritative-only server used as a resolver).",
+            "Point mxdoctor at a recursive resolver that serves it (MXDOCTOR_DNS or @resolver).",
+            "RFC 1035 4.1.1"),
+    DNS_REFERRAL(Group.DNS, ERROR, "The resolver answered with a referral",
+            "The server handed back a referral (NS records, no answer): it is not doing recursion for mxdoctor, "
+                    + "so it cannot be used as a resolver.",
+            "Use a recursive resolver (MXDOCTOR_DNS or @resolver); ask authoritative servers only with `dns`.",
+            "RFC 1034 4.3.1"),
+    DNS_ANSWERS_DIFFER(Group.DNS, WARNING, "The domain's name servers disagree",
+            "Asked directly, the authoritative name servers of the zone give different MX answers or SOA serials. "
+                    + "Depending on which server a sender asks, mail goes to different places: typically an "
+                    + "unfinished migration or a secondary that stopped transferring the zone.",
+            "Make every name server serve the same zone: check zone transfers (NOTIFY/AXFR/IXFR) and the serials; "
+                    + "after a provider move, update the delegation at the registrar.",
+            "RFC 1034 4.3.5", "RFC 1996"),
+    DNS_NS_UNRESPONSIVE(Group.DNS, WARNING, "A name server of the zone does not answer",
+            "One of the zone's name servers, asked directly, did not answer or refused. Resolvers fail over, "
+                    + "but look-ups get slower and a second failure makes the domain unreachable.",
+            "Fix or remove the name server from the delegation (parent zone and the zone's own NS records).",
+            "RFC 1034 4.3.5", "RFC 2182"),
+    // MX
+    MX_NONE_IMPLICIT(Group.MX, WARNING, "No MX records: mail goes to the domain's own address",
+            "The domain has no MX records, so senders use the implicit MX: the domain's own A/AAAA address, "
+                    + "as if it were an MX of preference 0. That works, but usually by accident: the web server "
+                    + "rarely is a mail server.",
+            "Publish MX records that name the real mail servers; if the domain sends no mail and receives none, "
+                    + "publish a null MX (`MX 0 .`).",
+            "RFC 5321 5.1"),
+    MX_NONE_NO_ADDRESS(Group.MX, CRITICAL, "No MX records and no address",
+            "The domain exists but has neither MX records nor an A/AAAA address to fall back to: there is nowhere "
+                    + "to deliver mail, and senders bounce it.",
+            "Publish MX records naming the mail servers (or a null MX if the domain takes no mail).",
+            "RFC 5321 5.1"),
+    MX_NULL(Group.MX, INFO, "Null MX: the domain accepts no mail",
+            "The domain publishes a null MX (`MX 0 .`): it declares that it accepts no mail. Senders must bounce "
+                    + "at once (556 5.1.10) without trying its address records.",
+            "Nothing to fix if that is intended. If the domain should receive mail, replace the null MX with "
+                    + "real MX records; a null MX must be the only MX record.",
+            "RFC 7505"),
+    MX_TARGET_NO_ADDRESS(Group.MX, ERROR, "An MX host has no address",
+            "An MX record names a host that has neither an A nor an AAAA record. Senders cannot use it and move "
+                    + "on to the next host; if it is the only one, mail is not delivered.",
+            "Add the host's A/AAAA records, or correct the MX record to name a host that has them.",
+            "RFC 5321 5.1"),
+    MX_TARGET_CNAME(Group.MX, WARNING, "An MX host is an alias (CNAME)",
+            "The MX record names an alias rather than a host: MX targets must not be CNAMEs. Most senders follow "
+                    + "it anyway, some refuse, and it costs an extra look-up.",
+            "Point the MX record at the canonical host name the alias leads to.",
+            "RFC 2181 10.3", "RFC 5321 5.1"),
+    MX_TARGET_IP_LITERAL(Group.MX, ERROR, "An MX record names an IP address",
+            "The MX target is an IP address written as a name. MX targets must be host names; senders look it up "
+                    + "as a name, find nothing, and cannot use it.",
+            "Give the mail server a host name with an A/AAAA record and name that in the MX record.",
+            "RFC 5321 5.1", "RFC 1035 3.3.9"),
+    MX_EQUAL_PREFERENCE(Group.MX, INFO, "Several MX hosts share a preference",
+            "Several MX hosts have the same preference: senders pick among them in random order, which spreads "
+                    + "the load. Every one of them must be able to accept the domain's mail.",
+            "Nothing to fix if they are equivalent; if one is a backup, give it a higher preference number.",
+            "RFC 5321 5.1"),
+    MX_SINGLE_HOST(Group.MX, INFO, "Only one MX host",
+            "All of the domain's mail goes to a single host name. That is common (one name with several "
+                    + "addresses behind it), but with a single address there is no fail-over: senders queue "
+                    + "mail while it is down.",
+            "Fine for a provider name with several addresses; otherwise consider a second MX that stores and "
+                    + "forwards for the domain.",
+            "RFC 5321 5.1"),
+    // Connection
+    SMTP_CONNECT_REFUSED(Group.CONNECTION, ERROR, "Port 25 refused the connection",
+            "The host answered, but nothing listens on the SMTP port (connection refused/reset at connect).",
+            "Check that the mail server is running and listens on the public address; check the firewall.",
+            "RFC 5321 3.1"),
+    SMTP_CONNECT_TIMEOUT(Group.CONNECTION, ERROR, "No answer on port 25",
+            "The connection attempt to port 25 got no answer within the deadline: the host is down, or a "
+                    + "firewall drops the traffic on the way (at the destination or where mxdoctor runs).",
+            "Check whether the host is up; compare with another network, since many providers block outbound "
+                    + "port 25.",
+            "RFC 5321 3.1"),
+    SMTP_BANNER_TIMEOUT(Group.CONNECTION, ERROR, "No greeting from the server",
+            "The connection was accepted, but no greeting (220) arrived before the deadline.",
+            "Check the server's load and its connection limits; a tarpit may delay on purpose for minutes.",
+            "RFC 5321 4.5.3.2"),
+    SMTP_BANNER_SLOW(Group.CONNECTION, INFO, "The greeting arrived late",
+            "The server's greeting took several seconds. Deliberate greeting delays are common anti-spam "
+                    + "measures (RFC 5321 allows 5 minutes); real senders wait.",
+            "Nothing to fix unless the delay is unintended (overloaded server, slow reverse DNS look-ups).",
+            "RFC 5321 4.5.3.2"),
+    SMTP_SERVICE_UNAVAILABLE(Group.CONNECTION, ERROR, "The server refused service at the greeting",
+            "The server greeted with 421 (service not available, closing) or 554 (no SMTP service here).",
+            "421 is temporary (load, connection limits); a 554 greeting is usually a block of the connecting IP.",
+            "RFC 5321 4.2", "RFC 5321 3.1"),
+    SMTP_PROTOCOL_ERROR(Group.CONNECTION, ERROR, "The server does not speak SMTP properly",
+            "What came back is not a valid SMTP reply (garbage, an HTTP server on port 25, an endless line).",
+            "Check what listens on the port; a proxy or load balancer in front of it may be misconfigured.",
+            "RFC 5321 4.2"),
+    SMTP_DISCONNECTED(Group.CONNECTION, ERROR, "The server closed the connection",
+            "The server closed or reset the connection in the middle of the dialogue without a reply.",
+            "Often a policy drop (blocklist) or a middlebox; check the server's logs for the connecting IP.",
+            "RFC 5321 3.8"),
+    PORT25_BLOCKED_OUTBOUND(Group.CONNECTION, CRITICAL, "Outbound port 25 seems blocked where mxdoctor runs",
+            "Every mail host times out on port 25 while DNS works, and so do other known-good hosts: the network "
+                    + "mxdoctor runs in probably blocks outbound port 25 (cloud providers do).",
+            "Run the check from another network before blaming the destination; ask the provider to unblock "
+                    + "port 25 for this host.",
+            "RFC 5321 3.1"),
+    MX_PRIMARY_UNREACHABLE(Group.CONNECTION, ERROR, "The primary MX is unreachable",
+            "The most preferred MX host cannot be reached; senders fall back to the next ones.",
+            "Bring the primary back; check that the backups really accept the domain's mail meanwhile.",
+            "RFC 5321 5.1"),
+    MX_ALL_UNREACHABLE(Group.CONNECTION, CRITICAL, "No MX host is reachable",
+            "No MX host of the domain could be reached on port 25: senders queue the mail and bounce it after "
+                    + "some days.",
+            "Bring at least one mail host back; if all look down, check outbound port 25 from here first.",
+            "RFC 5321 5.1"),
+    // TLS
+    TLS_NOT_OFFERED(Group.TLS, WARNING, "STARTTLS is not offered",
+            "The server does not advertise STARTTLS: mail to it travels unencrypted.",
+            "Enable STARTTLS with a certificate for the MX host name.",
+            "RFC 3207", "RFC 8314"),
+    TLS_HANDSHAKE_FAILED(Group.TLS, ERROR, "The TLS handshake failed",
+            "The server offered STARTTLS but the handshake failed; most senders then retry in clear text, "
+                    + "but those requiring TLS (MTA-STS, DANE) do not deliver.",
+            "Check the server's TLS configuration: protocols, ciphers and the certificate chain.",
+            "RFC 3207"),
+    TLS_CERT_UNTRUSTED(Group.TLS, WARNING, "The certificate is not trusted",
+            "The server's certificate does not validate against the trusted roots (self-signed, unknown CA, or "
+                    + "missing intermediate).",
+            "Use a certificate from a public CA and serve the full chain.",
+            "RFC 8461 4.2", "RFC 7672"),
+    TLS_CERT_NAME_MISMATCH(Group.TLS, WARNING, "The certificate does not name the MX host",
+            "The certificate's names do not include the MX host name mxdoctor connected to.",
+            "Add the MX host name to the certificate's subject alternative names.",
+            "RFC 8461 4.2", "RFC 6125"),
+    TLS_CERT_EXPIRED(Group.TLS, ERROR, "The certificate has expired",
+            "The server's certificate is past its expiry date (or not yet valid).",
+            "Renew the certificate and reload the mail server.",
+            "RFC 5280 4.1.2.5"),
+    TLS_OLD_PROTOCOL(Group.TLS, WARNING, "An outdated TLS version was negotiated",
+            "The TLS session uses TLS 1.0 or 1.1, deprecated and refused by many senders.",
+            "Enable TLS 1.2 and 1.3 on the server.",
+            "RFC 8996"),
+    // Envelope
+    RCPT_ACCEPTED(Group.ENVELOPE, INFO, "The recipient was accepted",
+            "The server accepted RCPT TO for the address. This does not prove the mailbox exists: catch-all "
+                    + "servers accept everything and bounce later.",
+            "Nothing to fix at the envelope stage.",
+            "RFC 5321 3.3"),
+    RCPT_USER_UNKNOWN(Group.ENVELOPE, ERROR, "The recipient does not exist",
+            "The server refused the recipient as unknown (550 5.1.1 and similar).",
+            "Check the address's spelling; ask the recipient's administrator whether the mailbox exists.",
+            "RFC 5321 4.2.2", "RFC 3463 3.2"),
+    RCPT_MAILBOX_FULL(Group.ENVELOPE, WARNING, "The recipient's mailbox is full",
+            "The server reported the mailbox over quota (452/552 with 4.2.2 or 5.2.2): a temporary condition; "
+                    + "senders retry.",
+            "Tell the recipient to make room; the sender's queue retries.",
+            "RFC 5321 4.5.3.1.10", "RFC 3463 3.3"),
+    RELAY_DENIED(Group.ENVELOPE, ERROR, "The server refuses to relay for the domain",
+            "The server is not configured to accept mail for this domain (\"Relay access denied\"): either the "
+                    + "MX points at the wrong server, or the domain is not set up there.",
+            "Configure the domain on the server (relay_domains/virtual domains), or fix the MX record.",
+            "RFC 5321 3.6"),
+    BACKUP_MX_RELAY_DENIED(Group.ENVELOPE, CRITICAL, "The backup MX refuses to relay for the domain",
+            "The primary MX is unreachable and the backup MX refuses the domain's recipients: the classic "
+                    + "provider backup MX that does not store and forward. Mail bounces instead of queueing.",
+            "Configure the backup MX to accept and queue the domain's mail, or remove it from the MX records.",
+            "RFC 5321 5.1"),
+    BLOCKLISTED_BY_RECEIVER(Group.ENVELOPE, ERROR, "The receiver rejects the sending IP as blocklisted",
+            "The receiver's reply names a blocklist: the problem is the sending side's IP address, not the "
+                    + "recipient.",
+            "Look the IP up on the named list, fix the cause (compromised host, missing PTR, bad neighbours) and "
+                    + "request delisting; relay through a clean smarthost meanwhile.",
+            "RFC 5782"),
+    GREYLISTED(Group.ENVELOPE, INFO, "The receiver greylists",
+            "The receiver answered with a temporary refusal typical of greylisting. A real MTA retries and "
+                    + "gets through, usually within minutes.",
+            "Nothing to fix: retries succeed. Sending from a pool of IPs resets the greylisting timer.",
+            "RFC 6647"),
+    SENDER_REJECTED(Group.ENVELOPE, ERROR, "The envelope sender was refused",
+            "The server refused MAIL FROM: the sender domain may fail verification, have a null MX, or be "
+                    + "blocked.",
+            "Use a sender address whose domain resolves and accepts bounces (MXDOCTOR_MAIL_FROM or `from`).",
+            "RFC 5321 4.2.2"),
+    POLICY_REJECTED(Group.ENVELOPE, ERROR, "The receiver refused on policy",
+            "The server refused for a policy reason (authentication, reverse DNS, reputation, TLS required).",
+            "Read the reply text: it usually names the policy; fix SPF/DKIM/DMARC, PTR or TLS as it says.",
+            "RFC 3463 3.8"),
+    TEMPORARY_FAILURE(Group.ENVELOPE, WARNING, "The receiver answered with a temporary failure",
+            "A 4xx reply: the server refuses for now and a sender retries later.",
+            "Usually nothing to do; if it persists for hours, the reply text says why.",
+            "RFC 5321 4.2.1"),
+    OPEN_RELAY(Group.ENVELOPE, CRITICAL, "The server is an open relay",
+            "The server accepted a recipient in a foreign domain from a foreign sender: spammers will use it.",
+            "Restrict relaying to authenticated clients and the server's own domains, at once.",
+            "RFC 5321 3.6", "RFC 2505"),
+    // Names
+    PTR_MISSING(Group.NAMES, WARNING, "The address has no reverse DNS",
+            "The IP address has no PTR record. Many receivers refuse mail from addresses without one.",
+            "Ask the address's owner (the hosting provider) to publish a PTR naming the mail host.",
+            "RFC 1912 2.1"),
+    PTR_MISMATCH(Group.NAMES, WARNING, "Reverse DNS does not match forward DNS",
+            "The PTR name does not resolve back to the same address (not forward-confirmed).",
+            "Make the PTR name's A/AAAA record point back at the address.",
+            "RFC 1912 2.1"),
+    BANNER_HOSTNAME_MISMATCH(Group.NAMES, INFO, "The greeting names another host",
+            "The host name in the server's greeting differs from the MX host name and its PTR name.",
+            "Cosmetic for most receivers; align the greeting name with the PTR name.",
+            "RFC 5321 4.3.1"),
+    // Safety
+    TARGET_NOT_ALLOWED(Group.SAFETY, WARNING, "Address not probed: not allowed by configuration",
+            "The address is loopback, private, link-local or otherwise not public, and mxdoctor does not probe "
+                    + "such addresses unless MXDOCTOR_ALLOW_TARGETS includes them.",
+            "If the address is really meant to be probed (an internal relay), add its CIDR to "
+                    + "MXDOCTOR_ALLOW_TARGETS. An MX pointing at a private address is itself a mistake for "
+                    + "internet mail.",
+            "RFC 6890"),
+    // Blocklists
+    IP_BLOCKLISTED(Group.BLOCKLISTS, ERROR, "The address is on a DNS blocklist",
+            "A DNS blocklist lists the IP address: receivers using it refuse or mark mail from it.",
+            "Follow the list's own explanation (the TXT record) and delisting procedure after fixing the cause.",
+            "RFC 5782"),
+    DNSBL_QUERY_REFUSED(Group.BLOCKLISTS, WARNING, "The blocklist refused to answer",
+            "The blocklist answered with an error code (public resolver, over quota), not a listing.",
+            "Query through an own resolver or use the list's data query service.",
+            "RFC 5782"),
+    // Policy
+    SPF_MISSING(Group.POLICY, WARNING, "No SPF record", "The domain publishes no SPF record.",
+            "Publish a `v=spf1` TXT record listing the services that send for the domain.", "RFC 7208"),
+    SPF_MULTIPLE_RECORDS(Group.POLICY, ERROR, "More than one SPF record",
+            "The domain publishes several `v=spf1` records: SPF evaluation is a permerror.",
+            "Merge them into one record.", "RFC 7208 4.5"),
+    SPF_TOO_MANY_LOOKUPS(Group.POLICY, ERROR, "SPF needs more than 10 DNS look-ups",
+            "Evaluating the SPF record takes more than 10 DNS-querying mechanisms: a permerror.",
+            "Flatten includes or remove unused ones.", "RFC 7208 4.6.4"),
+    SPF_SYNTAX(Group.POLICY, ERROR, "SPF record syntax error",
+            "The SPF record does not parse.", "Correct the record.", "RFC 7208 12"),
+    DMARC_MISSING(Group.POLICY, WARNING, "No DMARC record",
+            "The domain publishes no `_dmarc` record.",
+            "Publish `v=DMARC1; p=none; rua=...` and tighten once reports look clean.", "RFC 7489 6.1"),
+    DMARC_POLICY_NONE(Group.POLICY, INFO, "DMARC policy is none",
+            "DMARC is in monitoring mode: receivers take no action on failures.",
+            "Move to quarantine or reject when reports show legitimate mail aligned.", "RFC 7489 6.3"),
+    DMARC_SYNTAX(Group.POLICY, ERROR, "DMARC record syntax error",
+            "The DMARC record does not parse.", "Correct the record.", "RFC 7489 6.4"),
+    MTA_STS_INVALID(Group.POLICY, ERROR, "MTA-STS policy is invalid",
+            "The MTA-STS record or policy file is malformed or does not cover the MX hosts.",
+            "Fix the policy file and bump the record's id.", "RFC 8461"),
+    DANE_TLSA_MISMATCH(Group.POLICY, CRITICAL, "DANE TLSA records do not match the certificate",
+            "The MX host's TLSA records match none of the certificates it presents: DANE senders do not deliver.",
+            "Publish TLSA records for the current certificate (and the next, for rollover).", "RFC 7672");
+
+    /** The catalogue's sections. */
+    public enum Group {
+        DNS("DNS"),
+        MX("MX records"),
+        CONNECTION("Connection"),
+        TLS("TLS"),
+        ENVELOPE("Envelope"),
+        NAMES("Names"),
+        SAFETY("Safety"),
+        BLOCKLISTS("Blocklists"),
+        POLICY("Policy");
+
+        private final String title;
+
+        Group(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
+    private final Group group;
+    private final Severity severity;
+    private final String title;
+    private final String meaning;
+    private final String advice;
+    private final List<String> refs;
+
+    FindingCode(Group group, Severity severity, String title, String meaning, String advice, String... refs) {
+        this.group = group;
+        this.severity = severity;
+        this.title = title;
+        this.meaning = meaning;
+        this.advice = advice;
+        this.refs = List.of(refs);
+    }
+
+    public Group group() {
+        return group;
+    }
+
+    /** The usual severity; a rule may raise or lower it for a particular case. */
+    public Severity severity() {
+        return severity;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    public String advice() {
+        return advice;
+    }
+
+    public List<String> refs() {
+        return refs;
+    }
+
+    /** The anchor of this code's entry in docs/findings.md. */
+    public String anchor() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.mxdoctor.diagnosis;
+
+import dev.mxdoctor.diagnosis.DnsStatus.Outcome;
+import dev.mxdoctor.diagnosis.MxEvidence.Host;
+import dev.mxdoctor.diagnosis.Verdict.Status;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The verdict of the {@code mx} check's DNS part: names the one cause that decides where mail goes. */
+public final class MxVerdict {
+
+    private MxVerdict() {}
+
+    public static Verdict of(MxEvidence e, List<Finding> findings) {
+        String d = e.domain();
+        DnsStatus mx = e.mxLookup();
+        switch (mx.outcome()) {
+            case NXDOMAIN:
+                return new Verdict(Status.FAILING, "Mail to " + d + " cannot be delivered: the domain does not "
+                        + "exist (" + mx.detail() + ").");
+            case SERVFAIL, ERROR:
+                return new Verdict(Status.FAILING, "Mail to " + d + " is held up: its MX records cannot be looked "
+                        + "up (" + mx.detail() + "); senders queue the mail and retry until DNS answers again.");
+            case TIMEOUT:
+                return new Verdict(Status.INCONCLUSIVE, "No answer for " + d + "'s MX records in time ("
+                        + mx.detail() + "); try another resolver to tell a resolver problem from the domain's.");
+            case REFUSED, REFERRAL:
+                return new Verdict(Status.INCONCLUSIVE, "The resolver will not resolve " + d + " for mxdoctor ("
+                        + mx.detail() + "); point it at a recursive resolver that serves it.");
+            case ANSWER, NODATA:
+                break;
+        }
+        if (e.nullMx() && e.hosts().isEmpty()) {
+            return new Verdict(Status.FAILING, d + " accepts no mail: it publishes a null MX (RFC 7505), so "
+                    + "senders bounce at once.");
+        }
+        if (mx.outcome() == Outcome.NODATA) {
+            List<String> addresses = e.hosts().stream().flatMap(h -> h.addresses().stream()).toList();
+            if (addresses.isEmpty()) {
+                return new Verdict(Status.FAILING, "Mail to " + d + " cannot be delivered: it has no MX records "
+                        + "and no address to fall back to.");
+            }
+            return new Verdict(Status.DEGRADED, d + " has no MX records, so mail goes to its own address "
+                    + String.join(", ", addresses) + " (implicit MX); publish MX records for the real mail servers.");
+        }
+        List<Host> usable = e.hosts().stream().filter(h -> !h.addresses().isEmpty()).toList();
+        if (usable.isEmpty()) {
+            boolean unsure = e.hosts().stream().anyMatch(h -> !h.ipLiteral()
+                    && !(h.ipv4().outcome().isDefinite() && h.ipv6().outcome().isDefinite()));
+            String names = e.hosts().stream().map(Host::name).collect(Collectors.joining(", "));
+            return unsure
+                    ? new Verdict(Status.INCONCLUSIVE, "The addresses of " + d + "'s MX hosts (" + names
+                            + ") could not be looked up; mail is held up while that lasts.")
+                    : new Verdict(Status.FAILING, "Mail to " + d + " cannot be delivered: none of its MX hosts ("
+                            + names + ") has an address.");
+        }
+        List<Host> primary = e.primaryGroup();
+        if (primary.stream().allMatch(h -> h.addresses().isEmpty())) {
+            Host next = usable.get(0);
+            return new Verdict(Status.DEGRADED, "The primary MX " + names(primary) + " has no usable address; "
+                    + "senders fall back to " + next.name() + " (preference " + next.preference() + ").");
+        }
+        if (findings.stream().anyMatch(f -> f.code() == FindingCode.DNS_ANSWERS_DIFFER
+                && f.severity().compareTo(Severity.WARNING) >= 0)) {
+            return new Verdict(Status.DEGRADED, d + "'s name servers disagree about its MX records, so mail goes "
+                    + "to different places depending on which server a sender asks.");
+        }
+        if (e.nullMx()) {
+            return new Verdict(Status.DEGRADED, d + " mixes a null MX with real MX records; senders may refuse "
+                    + "to deliver.");
+        }
+        Host first = primary.stream().filter(h -> !h.addresses().isEmpty()).findFirst().orElseThrow();
+        String rest = usable.size() > 1 ? ", with " + (usable.size() - 1) + " more MX host"
+                + (usable.size() > 2 ? "s" : "") + " to fall back on" : "";
+        return new Verdict(Status.OK, "Mail for " + d + " goes to " + first.name() + " (preference "
+                + first.preference() + ", " + plural(first.addresses().size(), "address", "addresses") + ")"
+                + rest + ".");
+    }
+
+    private static String names(List<Host> hosts) {
+        return hosts.stream().map(Host::name).collect(Collectors.joining(" and "));
+    }
+
+    static String plural(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.mxdoctor.report;
+
+import dev.mxdoctor.diagnosis.Finding;
+import dev.mxdoctor.diagnosis.Verdict;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The immutable result of one run: what was asked, what was seen and what it means. The JSON renderer writes it
+ * in the contract's shape; history stores that JSON.
+ *
+ * @param queryDisplay the query as shown to people (both forms of an internationalised name)
+ * @param mx the MX table (empty for commands other than mx)
+ * @param records the answer records of a {@code dns} command
+ * @param dns every DNS exchange of the run, in order
+ */
+public record Report(
+        String command,
+        String query,
+        String queryDisplay,
+        String resolver,
+        Instant started,
+        long elapsedMs,
+        Verdict verdict,
+        List<Finding> findings,
+        List<MxEntry> mx,
+        List<RecordLine> records,
+        List<TranscriptLine> transcript,
+        List<DnsExchange> dns) {
+
+    public Report {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(started, "started");
+        Objects.requireNonNull(verdict, "verdict");
+        findings = List.copyOf(findings);
+        mx = List.copyOf(mx);
+        records = List.copyOf(records);
+        transcript = List.copyOf(transcript);
+        dns = List.copyOf(dns);
+    }
+
+    /** One MX host with its addresses. */
+    public record MxEntry(int preference, String host, boolean implicit, long ttl, List<String> addresses) {
+        public MxEntry {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /** One DNS record as dig shows it: owner, TTL, type and data. */
+    public record RecordLine(String name, long ttl, String type, String data) {}
+
+    /**
+     * One line of the dialogue transcript.
+     *
+     * @param dir C (sent by mxdoctor), S (sent by the server) or I (mxdoctor's own note)
+     */
+    public record TranscriptLine(String host, String address, long atMs, char dir, String line) {}
+
+    /** One DNS question and how it was answered. */
+    public record DnsExchange(long atMs, String question, String status, String server, long rttMs, boolean tcp,
+            boolean authoritative, boolean authenticated, int records) {}
+}

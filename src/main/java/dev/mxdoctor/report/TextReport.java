@@ -1,0 +1,149 @@
+package dev.mxdoctor.report;
+
+import dev.mxdoctor.diagnosis.Finding;
+import dev.mxdoctor.diagnosis.Severity;
+import dev.mxdoctor.diagnosis.Verdict;
+import java.util.Comparator;
+import java.util.List;
+
+/** Renders a {@link Report} for a terminal: verdict first, then the table, the findings and the DNS exchanges. */
+public final class TextReport {
+
+    private static final String RESET = "\u001b[0m";
+
+    private final boolean colour;
+
+    /** @param colour whether to use ANSI colours (only on a terminal, and not when NO_COLOR is set) */
+    public TextReport(boolean colour) {
+        this.colour = colour;
+    }
+
+    public String render(Report r) {
+        StringBuilder out = new StringBuilder();
+        out.append(verdictLine(r.verdict())).append('\n');
+        out.append(dim(r.command() + " " + r.queryDisplay() + " · resolver " + r.resolver() + " · "
+                + r.elapsedMs() + " ms")).append("\n\n");
+        if (!r.mx().isEmpty()) {
+            mxTable(r.mx(), out);
+            out.append('\n');
+        }
+        if (r.command().equals("dns")) {
+            records(r, out);
+            out.append('\n');
+        }
+        findings(r.findings(), out);
+        if (!r.dns().isEmpty()) {
+            out.append(bold("DNS queries")).append('\n');
+            for (Report.DnsExchange x : r.dns()) {
+                out.append(String.format("  %5d ms  %-40s %-9s %s%s%n", x.atMs(), x.question(), x.status(),
+                        x.server().isEmpty() ? "" : "from " + x.server() + " in " + x.rttMs() + " ms",
+                        flags(x)));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String flags(Report.DnsExchange x) {
+        StringBuilder f = new StringBuilder();
+        if (x.authoritative()) {
+            f.append(" aa");
+        }
+        if (x.authenticated()) {
+            f.append(" ad");
+        }
+        if (x.tcp()) {
+            f.append(" tcp");
+        }
+        return f.isEmpty() ? "" : " [" + f.toString().strip() + "]";
+    }
+
+    private void mxTable(List<Report.MxEntry> mx, StringBuilder out) {
+        int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.host().length()).max().orElse(4));
+        String format = "  %-5s %-" + hostWidth + "s  %7s  %s%n";
+        out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESSES")));
+        Integer previous = null;
+        for (Report.MxEntry m : mx) {
+            String pref = previous != null && previous == m.preference() ? "  \"" : String.valueOf(m.preference());
+            previous = m.preference();
+            String host = m.implicit() ? m.host() + " (implicit)" : m.host();
+            String addresses = m.addresses().isEmpty() ? "(no address)" : String.join(", ", m.addresses());
+            out.append(String.format(format, pref, host, m.ttl() + "s", addresses));
+        }
+    }
+
+    private static void records(Report r, StringBuilder out) {
+        if (r.records().isEmpty()) {
+            out.append("  (no records)\n");
+            return;
+        }
+        int nameWidth = r.records().stream().mapToInt(l -> l.name().length()).max().orElse(1);
+        for (Report.RecordLine l : r.records()) {
+            out.append(String.format("  %-" + nameWidth + "s %7d IN %-6s %s%n", l.name(), l.ttl(), l.type(),
+                    l.data()));
+        }
+    }
+
+    private void findings(List<Finding> findings, StringBuilder out) {
+        if (findings.isEmpty()) {
+            return;
+        }
+        out.append(bold("Findings")).append('\n');
+        findings.stream()
+                .sorted(Comparator.comparing(Finding::severity).reversed())
+                .forEach(f -> {
+                    out.append("  ").append(severity(f.severity())).append(' ').append(f.code().name());
+                    if (f.host() != null) {
+                        out.append("  ").append(f.host());
+                    }
+                    if (f.address() != null) {
+                        out.append(" [").append(f.address()).append(']');
+                    }
+                    out.append('\n');
+                    out.append(indent(f.detail(), "      ")).append('\n');
+                    if (f.evidence() != null) {
+                        out.append("      evidence: ").append(f.evidence()).append('\n');
+                    }
+                    out.append(indent("→ " + f.advice(), "      ")).append('\n');
+                    out.append(dim("      docs/findings.md#" + f.code().anchor())).append('\n');
+                });
+        out.append('\n');
+    }
+
+    private static String indent(String text, String prefix) {
+        return prefix + text.replace("\n", "\n" + prefix);
+    }
+
+    private String verdictLine(Verdict v) {
+        String label = v.status().label().toUpperCase(java.util.Locale.ROOT);
+        String code = switch (v.status()) {
+            case OK -> "\u001b[1;32m";
+            case DEGRADED -> "\u001b[1;33m";
+            case FAILING -> "\u001b[1;31m";
+            case INCONCLUSIVE -> "\u001b[1;35m";
+        };
+        return paint(code, label) + "  " + v.summary();
+    }
+
+    private String severity(Severity s) {
+        String label = String.format("%-8s", s.label().toUpperCase(java.util.Locale.ROOT));
+        String code = switch (s) {
+            case INFO -> "\u001b[36m";
+            case WARNING -> "\u001b[33m";
+            case ERROR -> "\u001b[31m";
+            case CRITICAL -> "\u001b[1;31m";
+        };
+        return paint(code, label);
+    }
+
+    private String bold(String s) {
+        return paint("\u001b[1m", s);
+    }
+
+    private String dim(String s) {
+        return paint("\u001b[2m", s);
+    }
+
+    private String paint(String code, String s) {
+        return colour ? code + s + RESET : s;
+    }
+}

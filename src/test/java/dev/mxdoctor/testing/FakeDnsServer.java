@@ -1,0 +1,325 @@
+package dev.mxdoctor.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SetResponse;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Zone;
+
+/**
+ * An authoritative DNS server for tests, on UDP and TCP of one loopback address and port, serving zones written in
+ * master-file format. It also answers as if it were a recursive resolver (RA set, CNAMEs followed across its
+ * zones). Per-name behaviours script what real servers do on bad days: silence, SERVFAIL, REFUSED, truncation,
+ * latency. Every question is recorded.
+ */
+public final class FakeDnsServer implements AutoCloseable {
+
+    /** What the server does with a question. */
+    public enum Behaviour {
+        ANSWER,
+        /** No reply at all. */
+        DROP,
+        SERVFAIL,
+        REFUSED,
+        /** Over UDP: an empty reply with TC set; over TCP: the full answer. */
+        TRUNCATE_UDP
+    }
+
+    /** One question as received. */
+    public record Question(Name name, int type, boolean tcp, boolean recursionDesired) {
+        @Override
+        public String toString() {
+            return name + " " + Type.string(type) + (tcp ? " tcp" : "");
+        }
+    }
+
+    private final List<Zone> zones;
+    private final DatagramSocket udp;
+    private final ServerSocket tcp;
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
+    private final List<Question> questions = new CopyOnWriteArrayList<>();
+    private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
+    private volatile Behaviour defaultBehaviour = Behaviour.ANSWER;
+    private volatile Duration latency = Duration.ZERO;
+    private volatile boolean closed;
+
+    private FakeDnsServer(InetSocketAddress bind, List<Zone> zones) throws IOException {
+        this.zones = zones;
+        this.udp = new DatagramSocket(bind);
+        this.tcp = new ServerSocket();
+        tcp.setReuseAddress(true);
+        tcp.bind(new InetSocketAddress(bind.getAddress(), udp.getLocalPort()), 50);
+        Thread.ofPlatform().daemon().name("fake-dns-udp-" + udp.getLocalPort()).start(this::serveUdp);
+        Thread.ofPlatform().daemon().name("fake-dns-tcp-" + udp.getLocalPort()).start(this::serveTcp);
+    }
+
+    /** Starts a server on 127.0.0.1 and an ephemeral port. Each zone text must start with its $ORIGIN. */
+    public static FakeDnsServer start(String... zoneTexts) {
+        return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), zoneTexts);
+    }
+
+    /** Starts a server on the given address and port (port 0 for an ephemeral one). */
+    public static FakeDnsServer start(InetSocketAddress bind, String... zoneTexts) {
+        try {
+            List<Zone> zones = new ArrayList<>();
+            for (String text : zoneTexts) {
+                zones.add(parseZone(text));
+            }
+            return new FakeDnsServer(bind, zones);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Zone parseZone(String text) throws IOException {
+        String origin = text.lines().filter(l -> l.startsWith("$ORIGIN")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("zone text needs a $ORIGIN line"))
+                .substring("$ORIGIN".length()).strip();
+        return new Zone(Name.fromString(origin), new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
+    }
+
+    public int port() {
+        return udp.getLocalPort();
+    }
+
+    /** Scripts the behaviour for one name (all types). */
+    public FakeDnsServer behave(String name, Behaviour behaviour) {
+        behaviours.put(Name.fromConstantString(name.endsWith(".") ? name : name + "."), behaviour);
+        return this;
+    }
+
+    /** Scripts the behaviour for every name without its own. */
+    public FakeDnsServer behaveByDefault(Behaviour behaviour) {
+        this.defaultBehaviour = behaviour;
+        return this;
+    }
+
+    /** Delays every reply by this much (scheduled, so concurrent questions are not serialised). */
+    public FakeDnsServer latency(Duration latency) {
+        this.latency = latency;
+        return this;
+    }
+
+    /** Questions received so far, in arrival order. */
+    public List<Question> questions() {
+        return List.copyOf(questions);
+    }
+
+    /** How many times this name and type was asked. */
+    public long count(String name, int type) {
+        Name n = Name.fromConstantString(name.endsWith(".") ? name : name + ".");
+        return questions.stream().filter(q -> q.name().equals(n) && q.type() == type).count();
+    }
+
+    public void clearQuestions() {
+        questions.clear();
+    }
+
+    private void serveUdp() {
+        byte[] buffer = new byte[65535];
+        while (!closed) {
+            try {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                udp.receive(packet);
+                byte[] in = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
+                handle(in, false, out -> {
+                    try {
+                        udp.send(new DatagramPacket(out, out.length, from));
+                    } catch (IOException e) {
+                        // the client went away; nothing to do
+                    }
+                });
+            } catch (SocketException e) {
+                return; // closed
+            } catch (IOException e) {
+                // a malformed datagram: ignore it, as a server would
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!closed) {
+            try {
+                Socket s = tcp.accept();
+                Thread.ofVirtual().start(() -> serveTcpConnection(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serveTcpConnection(Socket s) {
+        try (s) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            while (true) {
+                int length = in.readUnsignedShort();
+                byte[] query = in.readNBytes(length);
+                java.util.concurrent.CompletableFuture<byte[]> reply = new java.util.concurrent.CompletableFuture<>();
+                handle(query, true, reply::complete);
+                byte[] bytes = reply.get(30, TimeUnit.SECONDS);
+                synchronized (out) {
+                    out.writeShort(bytes.length);
+                    out.write(bytes);
+                    out.flush();
+                }
+            }
+        } catch (Exception e) {
+            // connection closed by the client, or a dropped question: end this connection
+        }
+    }
+
+    private void handle(byte[] in, boolean overTcp, Consumer<byte[]> send) throws IOException {
+        Message query = new Message(in);
+        Record question = query.getQuestion();
+        questions.add(new Question(question.getName(), question.getType(), overTcp,
+                query.getHeader().getFlag(Flags.RD)));
+        Behaviour b = behaviours.getOrDefault(question.getName(), defaultBehaviour);
+        if (b == Behaviour.DROP) {
+            return;
+        }
+        Message response = respond(query, b, overTcp);
+        byte[] out = response.toWire(overTcp ? 65535 : 65535);
+        Duration delay = latency;
+        if (delay.isZero()) {
+            send.accept(out);
+        } else {
+            scheduler.schedule(() -> send.accept(out), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Message respond(Message query, Behaviour behaviour, boolean overTcp) {
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setFlag(Flags.RA);
+        if (query.getHeader().getFlag(Flags.RD)) {
+            response.getHeader().setFlag(Flags.RD);
+        }
+        Record question = query.getQuestion();
+        response.addRecord(question, Section.QUESTION);
+        switch (behaviour) {
+            case SERVFAIL -> {
+                response.getHeader().setRcode(Rcode.SERVFAIL);
+                return response;
+            }
+            case REFUSED -> {
+                response.getHeader().setRcode(Rcode.REFUSED);
+                return response;
+            }
+            case TRUNCATE_UDP -> {
+                if (!overTcp) {
+                    response.getHeader().setFlag(Flags.TC);
+                    return response;
+                }
+            }
+            default -> {}
+        }
+        answer(response, question.getName(), question.getType(), 0);
+        return response;
+    }
+
+    private void answer(Message response, Name name, int type, int depth) {
+        Zone zone = zoneFor(name);
+        if (zone == null) {
+            if (depth == 0) {
+                response.getHeader().setRcode(Rcode.REFUSED);
+            }
+            return;
+        }
+        response.getHeader().setFlag(Flags.AA);
+        SetResponse sr = zone.findRecords(name, type);
+        if (sr.isSuccessful()) {
+            for (RRset set : sr.answers()) {
+                set.rrs(false).forEach(r -> response.addRecord(r, Section.ANSWER));
+                if (type == Type.NS) {
+                    set.rrs(false).forEach(r -> glue(response, ((NSRecord) r).getTarget()));
+                }
+            }
+        } else if (sr.isCNAME() && depth < 8) {
+            CNAMERecord cname = sr.getCNAME();
+            response.addRecord(cname, Section.ANSWER);
+            answer(response, cname.getTarget(), type, depth + 1);
+        } else if (sr.isDelegation()) {
+            response.getHeader().unsetFlag(Flags.AA);
+            sr.getNS().rrs(false).forEach(r -> {
+                response.addRecord(r, Section.AUTHORITY);
+                glue(response, ((NSRecord) r).getTarget());
+            });
+        } else {
+            if (sr.isNXDOMAIN()) {
+                response.getHeader().setRcode(Rcode.NXDOMAIN);
+            }
+            response.addRecord(zone.getSOA(), Section.AUTHORITY);
+        }
+    }
+
+    private void glue(Message response, Name host) {
+        Zone zone = zoneFor(host);
+        if (zone == null) {
+            return;
+        }
+        RRset a = zone.findExactMatch(host, Type.A);
+        if (a != null) {
+            a.rrs(false).forEach(r -> response.addRecord(r, Section.ADDITIONAL));
+        }
+    }
+
+    private Zone zoneFor(Name name) {
+        return zones.stream()
+                .filter(z -> name.subdomain(z.getOrigin()))
+                .max(Comparator.comparingInt(z -> z.getOrigin().labels()))
+                .orElse(null);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        udp.close();
+        try {
+            tcp.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        scheduler.shutdownNow();
+    }
+
+    /** The DClass of every fixture; here so fixtures need not import dnsjava. */
+    public static final int IN = DClass.IN;
+}
