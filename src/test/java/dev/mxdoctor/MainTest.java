@@ -1,0 +1,127 @@
+package dev.mxdoctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.mxdoctor.testing.FakeDnsServer;
+import dev.mxdoctor.testing.Zones;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The command line end to end (in-process), against the fake DNS server. */
+class MainTest {
+
+    private static FakeDnsServer dns;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void start() {
+        dns = FakeDnsServer.start(
+                Zones.zone("ok.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 192.0.2.1", "mx2 A 192.0.2.2",
+                        "@ TXT \"v=spf1 -all\""),
+                Zones.zone("2.0.192.in-addr.arpa", "1 PTR mx1.ok.test."));
+        env = Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_NS_PORT", String.valueOf(dns.port()),
+                "MXDOCTOR_DNS_TIMEOUT_MS", "300");
+    }
+
+    @AfterAll
+    static void stop() {
+        dns.close();
+    }
+
+    private record Run(int status, String out, String err) {}
+
+    private static Run run(Map<String, String> environment, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void mx_json_printsTheContractReport() {
+        Run r = run(env, "mx", "ok.test", "--json");
+        assertThat(r.status()).isZero();
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertThat(json.keySet()).contains("command", "query", "resolver", "started", "elapsedMs", "verdict",
+                "findings", "mx", "transcript");
+        assertThat(json.get("command").getAsString()).isEqualTo("mx");
+        assertThat(json.get("query").getAsString()).isEqualTo("ok.test");
+        assertThat(json.get("resolver").getAsString()).isEqualTo("127.0.0.1:" + dns.port());
+        assertThat(json.getAsJsonObject("verdict").get("status").getAsString()).isEqualTo("ok");
+        JsonObject first = json.getAsJsonArray("mx").get(0).getAsJsonObject();
+        assertThat(first.get("preference").getAsInt()).isEqualTo(10);
+        assertThat(first.get("host").getAsString()).isEqualTo("mx1.ok.test");
+        assertThat(first.getAsJsonArray("addresses").get(0).getAsString()).isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void mx_text_showsVerdictFirstThenTheTable() {
+        Run r = run(env, "mx", "ok.test");
+        assertThat(r.status()).isZero();
+        assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("OK  Mail for ok.test goes to mx1.ok.test");
+        assertThat(r.out()).containsPattern("10 +mx1\\.ok\\.test +300s +192\\.0\\.2\\.1")
+                .containsPattern("20 +mx2\\.ok\\.test");
+        assertThat(r.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void mx_failingDomain_exitsTwo() {
+        Run r = run(env, "mx", "missing.ok.test", "--json");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("\"code\": \"DOMAIN_NXDOMAIN\"");
+    }
+
+    @Test
+    void dns_txt_printsRecordsLikeDig() {
+        Run r = run(env, "dns", "ok.test", "TXT");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).containsPattern("ok\\.test\\. +300 IN TXT +\"v=spf1 -all\"");
+        assertThat(r.out()).contains("ok.test. TXT").contains("from 127.0.0.1:" + dns.port());
+    }
+
+    @Test
+    void dns_ipAddress_asksForPtr() {
+        Run r = run(env, "dns", "192.0.2.1", "--json");
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertThat(json.get("query").getAsString()).isEqualTo("192.0.2.1");
+        assertThat(json.getAsJsonArray("records").get(0).getAsJsonObject().get("data").getAsString())
+                .isEqualTo("mx1.ok.test.");
+    }
+
+    @Test
+    void usageError_exits64WithMessageAndUsageOnStderr() {
+        Run r = run(env, "mx", "exa$mple.com");
+        assertThat(r.status()).isEqualTo(64);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("mxdoctor: '$' cannot be in a host name").contains("usage: mx <domain>");
+    }
+
+    @Test
+    void noArguments_exits64WithTheCommandList() {
+        Run r = run(env);
+        assertThat(r.status()).isEqualTo(64);
+        assertThat(r.err()).contains("no command given").contains("dns <name>");
+    }
+
+    @Test
+    void badConfiguration_namesTheVariable() {
+        Run r = run(Map.of("MXDOCTOR_DNS", "not a resolver!"), "mx", "ok.test");
+        assertThat(r.status()).isEqualTo(78);
+        assertThat(r.err()).startsWith("mxdoctor: configuration: MXDOCTOR_DNS:");
+    }
+
+    @Test
+    void help_printsUsageAndExitsZero() {
+        Run r = run(env, "help", "dns");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("usage: dns <name> [type] [@resolver]");
+    }
+}
