@@ -26,8 +26,23 @@ public final class Main {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        boolean terminal = System.console() != null;
-        System.exit(run(args, System.getenv(), out, err, terminal));
+        System.exit(run(args, System.getenv(), out, err, isTerminal()));
+    }
+
+    /**
+     * Whether stdout is a terminal. From JDK 22 on, {@code System.console()} exists even when output is redirected;
+     * {@code Console.isTerminal()} (JDK 22+) tells the truth, so ask it when it is there.
+     */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console exists only for a terminal
+        }
     }
 
     /** Runs one command; returns the exit status. */

@@ -41,6 +41,12 @@ public enum FindingCode {
                     + "so it cannot be used as a resolver.",
             "Use a recursive resolver (MXDOCTOR_DNS or @resolver); ask authoritative servers only with `dns`.",
             "RFC 1034 4.3.1"),
+    DNS_ERROR(Group.DNS, ERROR, "The DNS look-up failed",
+            "The question got no usable reply: the resolver could not be reached (port unreachable, no route), "
+                    + "or it answered with an error such as FORMERR or NOTIMP, or with a malformed message. This "
+                    + "says nothing about the domain yet.",
+            "Check that the resolver mxdoctor uses is running and reachable (MXDOCTOR_DNS or @resolver).",
+            "RFC 1035 4.1.1"),
     DNS_ANSWERS_DIFFER(Group.DNS, WARNING, "The domain's name servers disagree",
             "Asked directly, the authoritative name servers of the zone give different MX answers or SOA serials. "
                     + "Depending on which server a sender asks, mail goes to different places: typically an "

@@ -54,7 +54,7 @@ public final class MxRules {
                     "Looking up " + name + ": " + status.detail() + ".");
             case REFERRAL -> Finding.of(FindingCode.DNS_REFERRAL, Stage.DNS, host,
                     "Looking up " + name + ": " + status.detail() + ".");
-            case ERROR -> Finding.of(FindingCode.DNS_SERVFAIL, Stage.DNS, host,
+            case ERROR -> Finding.of(FindingCode.DNS_ERROR, Stage.DNS, host,
                     "Looking up " + name + " failed: " + status.detail() + ".");
         };
         if (f != null && host != null && f.severity().compareTo(Severity.WARNING) > 0) {

@@ -18,7 +18,7 @@ public final class MxVerdict {
             case NXDOMAIN:
                 return new Verdict(Status.FAILING, "Mail to " + d + " cannot be delivered: the domain does not "
                         + "exist (" + mx.detail() + ").");
-            case SERVFAIL, ERROR:
+            case SERVFAIL:
                 return new Verdict(Status.FAILING, "Mail to " + d + " is held up: its MX records cannot be looked "
                         + "up (" + mx.detail() + "); senders queue the mail and retry until DNS answers again.");
             case TIMEOUT:
@@ -27,6 +27,9 @@ public final class MxVerdict {
             case REFUSED, REFERRAL:
                 return new Verdict(Status.INCONCLUSIVE, "The resolver will not resolve " + d + " for mxdoctor ("
                         + mx.detail() + "); point it at a recursive resolver that serves it.");
+            case ERROR:
+                return new Verdict(Status.INCONCLUSIVE, "The MX look-up for " + d + " failed (" + mx.detail()
+                        + "); check the resolver mxdoctor uses before drawing conclusions about the domain.");
             case ANSWER, NODATA:
                 break;
         }

@@ -255,4 +255,19 @@ class MxCheckTest {
             assertThat(codes(r)).doesNotContain(FindingCode.DNS_ANSWERS_DIFFER);
         }
     }
+
+    @Test
+    void run_unreachableResolver_isInconclusiveNotTheDomainsFault() throws Exception {
+        int closedPort;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Request.Mx mx = (Request.Mx) new CommandParser().parse("mx ok.test").request();
+        MxCheck check = new MxCheck(new UpstreamDnsClient(Duration.ofMillis(250), 1, executor, System::nanoTime),
+                new Resolvers(List.of(new InetSocketAddress("127.0.0.1", closedPort))), 53, executor, CLOCK,
+                System::nanoTime);
+        Report r = check.run(mx, Duration.ofSeconds(5), Progress.NONE);
+        assertThat(r.verdict().status()).isEqualTo(Status.INCONCLUSIVE);
+        assertThat(codes(r)).containsAnyOf(FindingCode.DNS_ERROR, FindingCode.DNS_TIMEOUT);
+    }
 }
