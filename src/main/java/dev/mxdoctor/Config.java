@@ -1,8 +1,12 @@
 package dev.mxdoctor;
 
 import dev.mxdoctor.command.CommandParser;
-import dev.mxdoctor.command.ResolverSpec;
-import dev.mxdoctor.command.UsageException;
+import dev.mxdoctor.command.MailAddress;
+import dev.mxdoctor.command.Names;
+import dev.mxdoctor.smtp.Cidr;
+import dev.mxdoctor.smtp.Timeouts;
+import java.nio.file.Path;
+import dev.mxdoctor.command.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -22,6 +26,15 @@ import java.util.Optional;
  * @param dnsAttemptTimeout MXDOCTOR_DNS_TIMEOUT: how long one DNS attempt waits
  * @param dnsAttempts MXDOCTOR_DNS_ATTEMPTS: tries per resolver before the next one
  * @param cacheSize MXDOCTOR_DNS_CACHE_SIZE: DNS cache entries at most
+ * @param smtpPort MXDOCTOR_SMTP_PORT: the port of MX hosts
+ * @param allowTargets MXDOCTOR_ALLOW_TARGETS: non-public blocks that may be probed anyway
+ * @param helo MXDOCTOR_HELO: the name announced in EHLO/HELO
+ * @param mailFrom MXDOCTOR_MAIL_FROM: the default envelope sender
+ * @param tlsCaFile MXDOCTOR_TLS_CA_FILE: extra trusted CA certificates (PEM)
+ * @param allowSend MXDOCTOR_ALLOW_SEND: whether smtptest --send may send DATA
+ * @param control MXDOCTOR_CONTROL_HOST: a mail server known to answer on port 25, to detect a blocked port 25
+ * @param timeouts MXDOCTOR_SMTP_CONNECT_TIMEOUT, _GREETING_TIMEOUT, _COMMAND_TIMEOUT (seconds)
+ * @param ping MXDOCTOR_PING: whether to ping addresses that do not answer on port 25
  */
 public record Config(
         List<InetSocketAddress> resolvers,
@@ -29,20 +42,114 @@ public record Config(
         Duration timeout,
         Duration dnsAttemptTimeout,
         int dnsAttempts,
-        long cacheSize) {
+        long cacheSize,
+        int smtpPort,
+        List<Cidr> allowTargets,
+        String helo,
+        String mailFrom,
+        Optional<Path> tlsCaFile,
+        boolean allowSend,
+        Optional<InetSocketAddress> control,
+        Timeouts timeouts,
+        boolean ping) {
 
     public Config {
         resolvers = List.copyOf(resolvers);
+        allowTargets = List.copyOf(allowTargets);
     }
 
     public static Config fromEnvironment(Map<String, String> env) {
+        String helo = helo(env);
+        Timeouts d = Timeouts.DEFAULTS;
         return new Config(
                 resolvers(env.get("MXDOCTOR_DNS")),
                 intSetting(env, "MXDOCTOR_NS_PORT", 53, 1, 65535),
-                Duration.ofSeconds(intSetting(env, "MXDOCTOR_TIMEOUT", 30, 1, 600)),
+                Duration.ofSeconds(intSetting(env, "MXDOCTOR_TIMEOUT", 60, 1, 600)),
                 Duration.ofMillis(intSetting(env, "MXDOCTOR_DNS_TIMEOUT_MS", 2000, 10, 60_000)),
                 intSetting(env, "MXDOCTOR_DNS_ATTEMPTS", 2, 1, 10),
-                intSetting(env, "MXDOCTOR_DNS_CACHE_SIZE", 10_000, 1, 10_000_000));
+                intSetting(env, "MXDOCTOR_DNS_CACHE_SIZE", 10_000, 1, 10_000_000),
+                intSetting(env, "MXDOCTOR_SMTP_PORT", 25, 1, 65535),
+                cidrs(env.get("MXDOCTOR_ALLOW_TARGETS")),
+                helo,
+                address(env, "MXDOCTOR_MAIL_FROM", "postmaster@" + helo),
+                Optional.ofNullable(env.get("MXDOCTOR_TLS_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of),
+                bool(env, "MXDOCTOR_ALLOW_SEND", false),
+                hostPort(env, "MXDOCTOR_CONTROL_HOST"),
+                new Timeouts(
+                        Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_CONNECT_TIMEOUT",
+                                (int) d.connect().toSeconds(), 1, 300)),
+                        Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_GREETING_TIMEOUT",
+                                (int) d.greeting().toSeconds(), 1, 300)),
+                        Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_COMMAND_TIMEOUT",
+                                (int) d.command().toSeconds(), 1, 300)),
+                        d.dataEnd(), d.slowGreeting()),
+                bool(env, "MXDOCTOR_PING", true));
+    }
+
+    /** The host's name unless MXDOCTOR_HELO says otherwise; must be a valid host name. */
+    private static String helo(Map<String, String> env) {
+        String v = env.get("MXDOCTOR_HELO");
+        String name;
+        if (v != null && !v.isBlank()) {
+            name = v.strip();
+        } else {
+            try {
+                name = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (UnknownHostException e) {
+                name = "localhost";
+            }
+        }
+        try {
+            return Names.domain(name, false).ascii();
+        } catch (Names.InvalidNameException e) {
+            throw new IllegalArgumentException("MXDOCTOR_HELO: " + e.getMessage());
+        }
+    }
+
+    private static String address(Map<String, String> env, String variable, String fallback) {
+        String v = env.get(variable);
+        String a = v == null || v.isBlank() ? fallback : v.strip();
+        try {
+            return MailAddress.parse(a).ascii();
+        } catch (Names.InvalidNameException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage());
+        }
+    }
+
+    private static List<Cidr> cidrs(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<Cidr> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            try {
+                out.add(Cidr.parse(part));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("MXDOCTOR_ALLOW_TARGETS: " + e.getMessage()
+                        + "; expected CIDRs such as 127.0.0.0/8, ::1/128");
+            }
+        }
+        return out;
+    }
+
+    private static Optional<InetSocketAddress> hostPort(Map<String, String> env, String variable) {
+        String v = env.get(variable);
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(addresses(variable, v.strip(), HostPort.SMTP_PORT).get(0));
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, not '" + v + "'");
+        };
     }
 
     /** Parses "192.0.2.53, [2001:db8::53]:5353, 127.0.0.1:5300" with the same rules as {@code @resolver}. */
@@ -50,24 +157,29 @@ public record Config(
         if (value == null || value.isBlank()) {
             return List.of();
         }
-        CommandParser parser = new CommandParser();
         List<InetSocketAddress> out = new ArrayList<>();
         for (String part : value.split(",")) {
-            String spec = part.strip();
-            try {
-                Optional<ResolverSpec> r = ((dev.mxdoctor.command.Request.Mx) parser
-                        .parse(List.of("mx", "example.com", "@" + spec)).request()).resolver();
-                ResolverSpec s = r.orElseThrow();
-                for (InetAddress a : InetAddress.getAllByName(s.host())) {
-                    out.add(new InetSocketAddress(a, s.port()));
-                }
-            } catch (UsageException e) {
-                throw new IllegalArgumentException("MXDOCTOR_DNS: " + e.getMessage());
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("MXDOCTOR_DNS: cannot resolve '" + spec + "'");
-            }
+            out.addAll(addresses("MXDOCTOR_DNS", part.strip(), HostPort.DNS_PORT));
         }
         return out;
+    }
+
+    private static List<InetSocketAddress> addresses(String variable, String spec, int defaultPort) {
+        HostPort hp;
+        try {
+            hp = CommandParser.hostPort(spec, defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(variable + ": '" + spec + "' " + e.getMessage());
+        }
+        try {
+            List<InetSocketAddress> out = new ArrayList<>();
+            for (InetAddress a : InetAddress.getAllByName(hp.host())) {
+                out.add(new InetSocketAddress(a, hp.port()));
+            }
+            return out;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(variable + ": cannot resolve '" + spec + "'");
+        }
     }
 
     private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {

@@ -5,16 +5,24 @@ import dev.mxdoctor.check.DnsCheck;
 import dev.mxdoctor.check.MxCheck;
 import dev.mxdoctor.check.Progress;
 import dev.mxdoctor.check.Resolvers;
+import dev.mxdoctor.check.SmtpSettings;
+import dev.mxdoctor.check.SmtpTestCheck;
 import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.command.Request;
 import dev.mxdoctor.dns.CachingDnsClient;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.UpstreamDnsClient;
 import dev.mxdoctor.report.Report;
+import dev.mxdoctor.smtp.Dialer;
+import dev.mxdoctor.smtp.Pinger;
+import dev.mxdoctor.smtp.TargetPolicy;
+import dev.mxdoctor.smtp.TlsSettings;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.xbill.DNS.ResolverConfig;
@@ -32,6 +40,7 @@ public final class Engine implements AutoCloseable {
     private final ExecutorService executor;
     private final CachingDnsClient cache;
     private final Resolvers resolvers;
+    private final SmtpSettings smtp;
     private final Clock clock;
 
     public Engine(Config config, Clock clock) {
@@ -46,6 +55,10 @@ public final class Engine implements AutoCloseable {
                 ? ResolverConfig.getCurrentConfig().servers()
                 : config.resolvers();
         this.resolvers = new Resolvers(servers);
+        this.smtp = new SmtpSettings(new Dialer(new TargetPolicy(config.allowTargets())),
+                TlsSettings.load(config.tlsCaFile()), config.timeouts(),
+                config.ping() ? Pinger.system() : Pinger.DISABLED, config.smtpPort(), config.helo(),
+                config.mailFrom(), config.allowSend(), config.control());
     }
 
     /** Runs a check request; {@code help} is the caller's to answer, as it needs no engine. */
@@ -53,8 +66,10 @@ public final class Engine implements AutoCloseable {
         DnsClient dns = invocation.fresh() ? cache.bypassing() : cache;
         Duration timeout = invocation.timeout().orElse(config.timeout());
         return switch (invocation.request()) {
-            case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), executor, clock,
-                    System::nanoTime).run(mx, timeout, progress);
+            case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), Optional.of(smtp), executor,
+                    clock, System::nanoTime).run(mx, timeout, progress);
+            case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp, executor,
+                    clock, System::nanoTime, new SplittableRandom()).run(t, timeout, progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
             case Request.Help h -> throw new IllegalArgumentException("help is answered without the engine");
         };

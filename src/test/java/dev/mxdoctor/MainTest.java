@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.mxdoctor.testing.FakeDnsServer;
+import dev.mxdoctor.testing.FakeSmtpServer;
 import dev.mxdoctor.testing.Zones;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,21 +20,28 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
     private static FakeDnsServer dns;
+    private static FakeSmtpServer mx1;
+    private static FakeSmtpServer mx2;
     private static Map<String, String> env;
 
     @BeforeAll
     static void start() {
+        mx1 = FakeSmtpServer.start(new InetSocketAddress("127.0.3.21", 0));
+        mx2 = FakeSmtpServer.start(new InetSocketAddress("127.0.3.22", mx1.port()));
         dns = FakeDnsServer.start(
-                Zones.zone("ok.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 192.0.2.1", "mx2 A 192.0.2.2",
+                Zones.zone("ok.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.21", "mx2 A 127.0.3.22",
                         "@ TXT \"v=spf1 -all\""),
                 Zones.zone("2.0.192.in-addr.arpa", "1 PTR mx1.ok.test."));
         env = Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_NS_PORT", String.valueOf(dns.port()),
-                "MXDOCTOR_DNS_TIMEOUT_MS", "300");
+                "MXDOCTOR_DNS_TIMEOUT_MS", "300", "MXDOCTOR_SMTP_PORT", String.valueOf(mx1.port()),
+                "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_PING", "off");
     }
 
     @AfterAll
     static void stop() {
         dns.close();
+        mx1.close();
+        mx2.close();
     }
 
     private record Run(int status, String out, String err) {}
@@ -59,7 +68,14 @@ class MainTest {
         JsonObject first = json.getAsJsonArray("mx").get(0).getAsJsonObject();
         assertThat(first.get("preference").getAsInt()).isEqualTo(10);
         assertThat(first.get("host").getAsString()).isEqualTo("mx1.ok.test");
-        assertThat(first.getAsJsonArray("addresses").get(0).getAsString()).isEqualTo("192.0.2.1");
+        assertThat(first.getAsJsonArray("addresses").get(0).getAsString()).isEqualTo("127.0.3.21");
+        JsonObject probe = first.getAsJsonArray("probes").get(0).getAsJsonObject();
+        assertThat(probe.get("outcome").getAsString()).isEqualTo("ok");
+        assertThat(probe.get("port").getAsInt()).isEqualTo(mx1.port());
+        assertThat(probe.get("banner").getAsString()).isEqualTo("220 fake.test ESMTP ready");
+        assertThat(probe.has("connectMs")).isTrue();
+        assertThat(json.getAsJsonArray("transcript").get(0).getAsJsonObject().get("dir").getAsString())
+                .isEqualTo("I");
     }
 
     @Test
@@ -67,8 +83,9 @@ class MainTest {
         Run r = run(env, "mx", "ok.test");
         assertThat(r.status()).isZero();
         assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("OK  Mail for ok.test goes to mx1.ok.test");
-        assertThat(r.out()).containsPattern("10 +mx1\\.ok\\.test +300s +192\\.0\\.2\\.1")
+        assertThat(r.out()).containsPattern("10 +mx1\\.ok\\.test +300s +127\\.0\\.3\\.21 +ok")
                 .containsPattern("20 +mx2\\.ok\\.test");
+        assertThat(r.out()).contains("C: EHLO mxdoctor.test").contains("S: 220 fake.test ESMTP ready");
         assertThat(r.out()).doesNotContain("\u001b[");
     }
 
@@ -94,6 +111,14 @@ class MainTest {
         assertThat(json.get("query").getAsString()).isEqualTo("192.0.2.1");
         assertThat(json.getAsJsonArray("records").get(0).getAsJsonObject().get("data").getAsString())
                 .isEqualTo("mx1.ok.test.");
+    }
+
+    @Test
+    void smtptest_acceptedRecipient_exitsZeroAndShowsTheDialogue() {
+        Run r = run(env, "smtptest", "alice@ok.test", "from", "bob@example.org");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("OK  mx1.ok.test accepts mail for alice@ok.test (250 2.1.5 Ok).")
+                .contains("C: MAIL FROM:<bob@example.org>").contains("C: RCPT TO:<alice@ok.test>");
     }
 
     @Test

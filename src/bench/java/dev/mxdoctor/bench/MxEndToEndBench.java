@@ -48,7 +48,8 @@ public final class MxEndToEndBench {
                 CachingDnsClient cold = new CachingDnsClient(
                         new UpstreamDnsClient(Duration.ofSeconds(2), 1, pool, System::nanoTime), 10_000,
                         Duration.ofDays(1), Duration.ofHours(3), Ticker.systemTicker(), pool);
-                MxCheck check = new MxCheck(cold, new Resolvers(List.of(server.address())), server.port(), pool,
+                MxCheck check = new MxCheck(cold, new Resolvers(List.of(server.address())), server.port(),
+                        java.util.Optional.empty(), pool,
                         Clock.systemUTC(), System::nanoTime);
                 long start = System.nanoTime();
                 last = check.run(request, Duration.ofSeconds(10), Progress.NONE);

@@ -2,7 +2,10 @@ package dev.mxdoctor.check;
 
 import dev.mxdoctor.command.Names;
 import dev.mxdoctor.command.Request;
+import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.DnsStatus;
+import dev.mxdoctor.diagnosis.ProbeRules;
+import dev.mxdoctor.diagnosis.ReachabilityRules;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.MxEvidence;
 import dev.mxdoctor.diagnosis.MxRules;
@@ -38,15 +41,18 @@ public final class MxCheck {
     private final DnsClient dns;
     private final Resolvers resolvers;
     private final NameServerComparison nameServers;
+    private final Optional<SmtpSettings> smtp;
     private final ExecutorService executor;
     private final Clock clock;
     private final LongSupplier nanoTime;
 
-    public MxCheck(DnsClient dns, Resolvers resolvers, int nameServerPort, ExecutorService executor, Clock clock,
-            LongSupplier nanoTime) {
+    /** @param smtp how to probe port 25; empty for the DNS part alone */
+    public MxCheck(DnsClient dns, Resolvers resolvers, int nameServerPort, Optional<SmtpSettings> smtp,
+            ExecutorService executor, Clock clock, LongSupplier nanoTime) {
         this.dns = dns;
         this.resolvers = resolvers;
         this.nameServers = new NameServerComparison(nameServerPort);
+        this.smtp = smtp;
         this.executor = executor;
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -64,18 +70,43 @@ public final class MxCheck {
         } catch (UnknownHostException e) {
             return unresolvableResolver(request, started, e);
         }
-        Name name = Name.fromConstantString(domain + ".");
         progress.update("Looking up MX for " + request.domain().display() + "…");
+        MxEvidence evidence = resolve(domain, servers, trace, deadline, progress);
+        TranscriptRecorder transcript = new TranscriptRecorder(nanoTime, start);
+        Optional<AddressProbe> control = Optional.empty();
+        if (smtp.isPresent()) {
+            Probes probes = new Probes(smtp.get(), executor, nanoTime);
+            evidence = probes.probeAll(evidence, Optional.empty(), transcript, deadline, progress);
+            control = probes.controlIfAllTimedOut(evidence, transcript, deadline);
+        }
+        List<Finding> findings = findings(evidence, control, clock.instant(),
+                smtp.map(x -> x.timeouts().slowGreeting()).orElse(Duration.ZERO));
+        Verdict verdict = MxVerdict.of(evidence, findings);
+        return new Report("mx", domain, request.domain().display(), Resolvers.describe(servers), started,
+                (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, table(evidence), List.of(),
+                transcript.lines(), trace.exchanges());
+    }
+
+    /** Runs the DNS part of an mx check and returns what it saw; smtptest builds on it. */
+    MxEvidence resolve(String domain, List<InetSocketAddress> servers, DnsTrace trace, Deadline deadline,
+            Progress progress) {
+        Name name = Name.fromConstantString(domain + ".");
         DnsQuery mxQuery = DnsQuery.recursive(servers, name, Type.MX);
         CompletableFuture<DnsResult> mxFuture = trace.query(mxQuery);
         CompletableFuture<DnsResult> nsFuture = trace.query(DnsQuery.recursive(servers, name, Type.NS));
         DnsResult mx = trace.await(mxFuture, mxQuery, deadline);
-        MxEvidence evidence = gather(domain, name, servers, mx, nsFuture, trace, deadline, progress);
-        List<Finding> findings = MxRules.findings(evidence);
-        Verdict verdict = MxVerdict.of(evidence, findings);
-        return new Report("mx", domain, request.domain().display(), Resolvers.describe(servers), started,
-                (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, table(evidence), List.of(), List.of(),
-                trace.exchanges());
+        return gather(domain, name, servers, mx, nsFuture, trace, deadline, progress);
+    }
+
+    /** Every finding of an mx run: DNS, then each address's dialogue, then the hosts as a whole. */
+    static List<Finding> findings(MxEvidence evidence, Optional<AddressProbe> control, Instant now,
+            Duration slowGreeting) {
+        List<Finding> findings = new ArrayList<>(MxRules.findings(evidence));
+        for (AddressProbe p : evidence.probes()) {
+            findings.addAll(ProbeRules.findings(p, now, slowGreeting));
+        }
+        findings.addAll(ReachabilityRules.findings(evidence, control));
+        return findings;
     }
 
     private MxEvidence gather(String domain, Name name, List<InetSocketAddress> servers, DnsResult mx,
@@ -123,9 +154,10 @@ public final class MxCheck {
         return r.ttl().toSeconds();
     }
 
-    private static List<Report.MxEntry> table(MxEvidence e) {
+    static List<Report.MxEntry> table(MxEvidence e) {
         return e.hosts().stream()
-                .map(h -> new Report.MxEntry(h.preference(), h.name(), h.implicit(), h.ttl(), h.addresses()))
+                .map(h -> new Report.MxEntry(h.preference(), h.name(), h.implicit(), h.ttl(), h.addresses(),
+                        h.probes()))
                 .toList();
     }
 
@@ -158,7 +190,7 @@ public final class MxCheck {
             if (ipLiteral) {
                 DnsStatus skipped = new DnsStatus(DnsStatus.Outcome.NODATA, "not looked up: an IP literal");
                 return new MxEvidence.Host(preference, host, false, true, Optional.empty(), List.of(), skipped,
-                        skipped, ttl);
+                        skipped, ttl, List.of());
             }
             DnsResult a = trace.await(v4, v4Query, deadline);
             DnsResult aaaa = trace.await(v6, v6Query, deadline);
@@ -175,7 +207,7 @@ public final class MxCheck {
                 hostTtl = Math.max(a.ttl().toSeconds(), aaaa.ttl().toSeconds());
             }
             return new MxEvidence.Host(preference, host, implicit, false, implicit ? Optional.empty() : alias,
-                    addresses, DnsStatuses.of(a), DnsStatuses.of(aaaa), hostTtl);
+                    addresses, DnsStatuses.of(a), DnsStatuses.of(aaaa), hostTtl, List.of());
         }
     }
 

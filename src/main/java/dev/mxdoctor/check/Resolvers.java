@@ -1,6 +1,6 @@
 package dev.mxdoctor.check;
 
-import dev.mxdoctor.command.ResolverSpec;
+import dev.mxdoctor.command.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -22,11 +22,11 @@ public final class Resolvers {
     }
 
     /** The servers for this request; a host name after {@code @} is resolved with the system's resolver. */
-    public List<InetSocketAddress> servers(Optional<ResolverSpec> spec) throws UnknownHostException {
+    public List<InetSocketAddress> servers(Optional<HostPort> spec) throws UnknownHostException {
         if (spec.isEmpty()) {
             return configured;
         }
-        ResolverSpec s = spec.get();
+        HostPort s = spec.get();
         return Arrays.stream(InetAddress.getAllByName(s.host()))
                 .map(a -> new InetSocketAddress(a, s.port()))
                 .toList();

@@ -55,9 +55,62 @@ public final class CommandParser {
         Request request = switch (command) {
             case "mx" -> mx(args);
             case "dns" -> dns(args);
+            case "smtptest" -> smtptest(args);
             default -> help(args);
         };
+        if (args.send && !(request instanceof Request.SmtpTest)) {
+            throw args.error("--send only applies to smtptest");
+        }
         return new Invocation(request, args.json, args.timeout, args.fresh);
+    }
+
+    private static Request smtptest(Arguments args) throws UsageException {
+        List<String> p = args.positionals;
+        Optional<MailAddress> from = Optional.empty();
+        Optional<HostPort> via = Optional.empty();
+        String recipient = null;
+        for (int i = 0; i < p.size(); i++) {
+            String word = p.get(i).toLowerCase(Locale.ROOT);
+            if ((word.equals("from") || word.equals("via")) && i + 1 >= p.size()) {
+                throw args.error("'" + p.get(i) + "' needs " + (word.equals("from") ? "an address" : "a host"));
+            }
+            if (word.equals("from")) {
+                if (from.isPresent()) {
+                    throw args.error("only one 'from' may be given");
+                }
+                from = Optional.of(address(args, p.get(++i), "sender"));
+            } else if (word.equals("via")) {
+                if (via.isPresent()) {
+                    throw args.error("only one 'via' may be given");
+                }
+                String spec = p.get(++i);
+                try {
+                    via = Optional.of(hostPort(spec, HostPort.SMTP_PORT));
+                } catch (IllegalArgumentException e) {
+                    throw args.error("'via " + spec + "' " + e.getMessage() + "; expected a host name or IP address, "
+                            + "optionally with :port");
+                }
+            } else if (recipient == null) {
+                recipient = p.get(i);
+            } else {
+                throw args.error("too many arguments: '" + p.get(i) + "'");
+            }
+        }
+        if (recipient == null) {
+            throw args.error("smtptest needs the recipient's address");
+        }
+        return new Request.SmtpTest(address(args, recipient, "recipient"), from, via, args.resolver, args.send);
+    }
+
+    private static MailAddress address(Arguments args, String raw, String role) throws UsageException {
+        if (!raw.contains("@")) {
+            throw args.error("the " + role + " '" + raw + "' is not an e-mail address; expected user@domain");
+        }
+        try {
+            return MailAddress.parse(raw);
+        } catch (InvalidNameException e) {
+            throw args.error(e.getMessage());
+        }
     }
 
     private static Request mx(Arguments args) throws UsageException {
@@ -131,11 +184,12 @@ public final class CommandParser {
     private static final class Arguments {
         final String command;
         final List<String> positionals = new ArrayList<>();
-        Optional<ResolverSpec> resolver = Optional.empty();
+        Optional<HostPort> resolver = Optional.empty();
         Optional<Duration> timeout = Optional.empty();
         boolean json;
         boolean fresh;
         boolean help;
+        boolean send;
 
         private Arguments(String command) {
             this.command = command;
@@ -153,6 +207,8 @@ public final class CommandParser {
                     a.json = true;
                 } else if (lower.equals("--fresh")) {
                     a.fresh = true;
+                } else if (lower.equals("--send")) {
+                    a.send = true;
                 } else if (lower.equals("--help") || lower.equals("-h")) {
                     a.help = true;
                 } else if (lower.equals("--timeout")) {
@@ -188,36 +244,12 @@ public final class CommandParser {
             }
         }
 
-        ResolverSpec resolver(String spec) throws UsageException {
-            String bad = "'@" + spec + "' is not a resolver address; expected @<ip>[:port] or @<host>[:port], "
-                    + "e.g. @192.0.2.53 or @[2001:db8::53]:5353";
-            if (spec.isEmpty()) {
-                throw error(bad);
-            }
-            // A bare IPv6 address has several colons and no port.
-            if (spec.indexOf(':') != spec.lastIndexOf(':') && !spec.startsWith("[")) {
-                return new ResolverSpec(Names.ipLiteral(spec).orElseThrow(() -> error(bad)).getHostAddress(),
-                        ResolverSpec.DNS_PORT);
-            }
-            Matcher m = spec.startsWith("[") ? BRACKETED_PORT.matcher(spec) : HOST_PORT.matcher(spec);
-            if (!m.matches()) {
-                throw error(bad);
-            }
-            int port = m.group(2) == null ? ResolverSpec.DNS_PORT : Integer.parseInt(m.group(2));
-            if (port < 1 || port > 65535) {
-                throw error("'@" + spec + "': port " + port + " is out of range 1-65535");
-            }
-            Optional<InetAddress> ip = Names.ipLiteral(m.group(1));
-            if (ip.isPresent()) {
-                return new ResolverSpec(ip.get().getHostAddress(), port);
-            }
-            if (spec.startsWith("[") || m.group(1).chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
-                throw error(bad);
-            }
+        HostPort resolver(String spec) throws UsageException {
             try {
-                return new ResolverSpec(Names.domain(m.group(1), false).ascii(), port);
-            } catch (InvalidNameException e) {
-                throw error(bad + " (" + e.getMessage() + ")");
+                return hostPort(spec, HostPort.DNS_PORT);
+            } catch (IllegalArgumentException e) {
+                throw error("'@" + spec + "' " + e.getMessage() + "; expected @<ip>[:port] or @<host>[:port], "
+                        + "e.g. @192.0.2.53 or @[2001:db8::53]:5353");
             }
         }
 
@@ -233,6 +265,42 @@ public final class CommandParser {
 
         UsageException error(String message) {
             return new UsageException(message, Usage.of(command));
+        }
+    }
+
+    /**
+     * Parses {@code host[:port]}: an IPv4 address, a bracketed or bare IPv6 address, or a host name, with
+     * {@code defaultPort} when no port is given. The message of the exception says what is wrong.
+     */
+    public static HostPort hostPort(String spec, int defaultPort) {
+        if (spec.isEmpty()) {
+            throw new IllegalArgumentException("is empty");
+        }
+        // A bare IPv6 address has several colons and no port.
+        if (spec.indexOf(':') != spec.lastIndexOf(':') && !spec.startsWith("[")) {
+            return new HostPort(Names.ipLiteral(spec)
+                    .orElseThrow(() -> new IllegalArgumentException("is not an IP address")).getHostAddress(),
+                    defaultPort);
+        }
+        Matcher m = spec.startsWith("[") ? BRACKETED_PORT.matcher(spec) : HOST_PORT.matcher(spec);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("is not a host[:port]");
+        }
+        int port = m.group(2) == null ? defaultPort : Integer.parseInt(m.group(2));
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("has port " + port + ", out of range 1-65535");
+        }
+        Optional<InetAddress> ip = Names.ipLiteral(m.group(1));
+        if (ip.isPresent()) {
+            return new HostPort(ip.get().getHostAddress(), port);
+        }
+        if (spec.startsWith("[") || m.group(1).chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+            throw new IllegalArgumentException("is not a valid IP address");
+        }
+        try {
+            return new HostPort(Names.domain(m.group(1), false).ascii(), port);
+        } catch (InvalidNameException e) {
+            throw new IllegalArgumentException("is not a valid host: " + e.getMessage());
         }
     }
 

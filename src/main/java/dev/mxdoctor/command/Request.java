@@ -13,7 +13,7 @@ public sealed interface Request {
     String query();
 
     /** {@code mx <domain> [@resolver]}. */
-    record Mx(DomainName domain, Optional<ResolverSpec> resolver) implements Request {
+    record Mx(DomainName domain, Optional<HostPort> resolver) implements Request {
         public Mx {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(resolver, "resolver");
@@ -34,7 +34,7 @@ public sealed interface Request {
      * {@code dns <name> [type] [@resolver]}; for an IP address, {@code name} is its reverse name and
      * {@code address} the address as given.
      */
-    record Dns(DomainName name, QueryType type, Optional<String> address, Optional<ResolverSpec> resolver)
+    record Dns(DomainName name, QueryType type, Optional<String> address, Optional<HostPort> resolver)
             implements Request {
         public Dns {
             Objects.requireNonNull(name, "name");
@@ -51,6 +51,32 @@ public sealed interface Request {
         @Override
         public String query() {
             return address.orElse(name.ascii());
+        }
+    }
+
+    /**
+     * {@code smtptest <address> [from <address>] [via <host>[:port]] [@resolver] [--send]}.
+     *
+     * @param via talk to this host instead of the recipient domain's MX hosts
+     * @param send go on to DATA with a test message (only where configuration allows it)
+     */
+    record SmtpTest(MailAddress recipient, Optional<MailAddress> from, Optional<HostPort> via,
+            Optional<HostPort> resolver, boolean send) implements Request {
+        public SmtpTest {
+            Objects.requireNonNull(recipient, "recipient");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(via, "via");
+            Objects.requireNonNull(resolver, "resolver");
+        }
+
+        @Override
+        public String command() {
+            return "smtptest";
+        }
+
+        @Override
+        public String query() {
+            return recipient.ascii();
         }
     }
 

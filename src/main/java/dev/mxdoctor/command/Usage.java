@@ -16,6 +16,11 @@ public final class Usage {
         COMMANDS.put("mx", new Entry("mx <domain> [@resolver]",
                 "MX records in preference order, every mail host's addresses, and what DNS says about them.",
                 "mx example.com @192.0.2.53"));
+        COMMANDS.put("smtptest", new Entry("smtptest <address> [from <address>] [via <host>[:port]] [@resolver] "
+                + "[--send]",
+                "The dialogue a sending server would hold with the recipient's MX hosts, up to RCPT TO (DATA only "
+                        + "with --send, where allowed).",
+                "smtptest alice@example.com from bob@example.org"));
         COMMANDS.put("dns", new Entry("dns <name> [type] [@resolver]",
                 "Any record type (" + QueryType.known() + "); an IP address means its PTR record.",
                 "dns example.com TXT"));
@@ -24,6 +29,7 @@ public final class Usage {
 
     private static final String FLAGS =
             "Flags: --json (JSON report), --timeout <seconds> (overall deadline), --fresh (skip the DNS cache).";
+
 
     private Usage() {}
 
@@ -49,7 +55,7 @@ public final class Usage {
     /** Every command's synopsis and description. */
     public static String all() {
         String lines = COMMANDS.values().stream()
-                .map(e -> String.format("  %-32s %s", e.synopsis(), e.description()))
+                .map(e -> String.format("  %-34s %s", e.synopsis(), e.description()))
                 .collect(Collectors.joining("\n"));
         return "usage: <command> [arguments]\n" + lines + "\n" + FLAGS;
     }

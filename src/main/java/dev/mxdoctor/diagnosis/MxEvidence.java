@@ -48,11 +48,34 @@ public record MxEvidence(
             List<String> addresses,
             DnsStatus ipv4,
             DnsStatus ipv6,
-            long ttl) {
+            long ttl,
+            List<AddressProbe> probes) {
         public Host {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(alias, "alias");
             addresses = List.copyOf(addresses);
+            probes = List.copyOf(probes);
+        }
+
+        public Host withProbes(List<AddressProbe> newProbes) {
+            return new Host(preference, name, implicit, ipLiteral, alias, addresses, ipv4, ipv6, ttl, newProbes);
+        }
+
+        /** The probes that were really attempted (not refused by the target policy). */
+        public List<AddressProbe> attempted() {
+            return probes.stream().filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED).toList();
+        }
+
+        /** Whether the host was probed and no address of it could take mail. */
+        public boolean unusable() {
+            List<AddressProbe> tried = attempted();
+            return !tried.isEmpty() && tried.stream().allMatch(AddressProbe::unusable);
+        }
+
+        /** Why the host is unusable, from its first failed probe: "connection refused". */
+        public String failure() {
+            return attempted().stream().filter(AddressProbe::unusable).findFirst()
+                    .map(p -> p.failure().orElse(p.outcome().label())).orElse("");
         }
     }
 
@@ -67,6 +90,15 @@ public record MxEvidence(
         public NameServer {
             mxRecords = List.copyOf(mxRecords);
         }
+    }
+
+    public MxEvidence withHosts(List<Host> newHosts) {
+        return new MxEvidence(domain, resolver, mxLookup, newHosts, nullMx, implicitLookup, nameServers);
+    }
+
+    /** Every probe of every host. */
+    public List<AddressProbe> probes() {
+        return hosts.stream().flatMap(h -> h.probes().stream()).toList();
     }
 
     /** The hosts of the most preferred group. */

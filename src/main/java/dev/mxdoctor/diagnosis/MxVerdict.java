@@ -4,6 +4,7 @@ import dev.mxdoctor.diagnosis.DnsStatus.Outcome;
 import dev.mxdoctor.diagnosis.MxEvidence.Host;
 import dev.mxdoctor.diagnosis.Verdict.Status;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The verdict of the {@code mx} check's DNS part: names the one cause that decides where mail goes. */
@@ -63,6 +64,10 @@ public final class MxVerdict {
             return new Verdict(Status.DEGRADED, "The primary MX " + names(primary) + " has no usable address; "
                     + "senders fall back to " + next.name() + " (preference " + next.preference() + ").");
         }
+        Optional<Verdict> probed = probeVerdict(e, findings);
+        if (probed.isPresent()) {
+            return probed.get();
+        }
         if (findings.stream().anyMatch(f -> f.code() == FindingCode.DNS_ANSWERS_DIFFER
                 && f.severity().compareTo(Severity.WARNING) >= 0)) {
             return new Verdict(Status.DEGRADED, d + "'s name servers disagree about its MX records, so mail goes "
@@ -75,9 +80,62 @@ public final class MxVerdict {
         Host first = primary.stream().filter(h -> !h.addresses().isEmpty()).findFirst().orElseThrow();
         String rest = usable.size() > 1 ? ", with " + (usable.size() - 1) + " more MX host"
                 + (usable.size() > 2 ? "s" : "") + " to fall back on" : "";
+        String answers = e.probes().isEmpty() ? "" : probedSummary(e, findings);
         return new Verdict(Status.OK, "Mail for " + d + " goes to " + first.name() + " (preference "
                 + first.preference() + ", " + plural(first.addresses().size(), "address", "addresses") + ")"
-                + rest + ".");
+                + rest + "." + answers);
+    }
+
+    /** The verdict the port-25 probes support, when they change the picture DNS gave. */
+    private static Optional<Verdict> probeVerdict(MxEvidence e, List<Finding> findings) {
+        String d = e.domain();
+        List<AddressProbe> probes = e.probes();
+        if (probes.isEmpty()) {
+            return Optional.empty();
+        }
+        if (probes.stream().allMatch(p -> p.outcome() == AddressProbe.Outcome.NOT_ALLOWED)) {
+            return Optional.of(new Verdict(Status.INCONCLUSIVE, "None of " + d + "'s MX addresses was probed: "
+                    + "they are private, loopback or otherwise non-public addresses (MXDOCTOR_ALLOW_TARGETS)."));
+        }
+        if (has(findings, FindingCode.PORT25_BLOCKED_OUTBOUND)) {
+            return Optional.of(new Verdict(Status.INCONCLUSIVE, "Every MX host of " + d + " times out on port 25, "
+                    + "and so does the control host: outbound port 25 seems blocked where mxdoctor runs; check from "
+                    + "another network before blaming " + d + "."));
+        }
+        List<Host> tried = e.hosts().stream().filter(h -> !h.attempted().isEmpty()).toList();
+        if (tried.stream().allMatch(Host::unusable)) {
+            return Optional.of(new Verdict(Status.FAILING, "No MX host of " + d + " can take mail right now: "
+                    + ReachabilityRules.describe(tried) + "; senders queue the mail and bounce it after some days."));
+        }
+        List<Host> primary = e.primaryGroup().stream().filter(h -> !h.attempted().isEmpty()).toList();
+        if (!primary.isEmpty() && primary.stream().allMatch(Host::unusable)) {
+            Host next = tried.stream().filter(h -> !h.unusable()).findFirst().orElseThrow();
+            return Optional.of(new Verdict(Status.DEGRADED, "The primary MX " + ReachabilityRules.describe(primary)
+                    + " is down; mail flows via " + next.name() + " (preference " + next.preference() + ")."));
+        }
+        Optional<AddressProbe> broken = probes.stream()
+                .filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED && p.unusable()).findFirst();
+        if (broken.isPresent()) {
+            AddressProbe b = broken.get();
+            return Optional.of(new Verdict(Status.DEGRADED, b.host() + "'s address " + b.address() + " cannot take "
+                    + "mail (" + b.failure().orElse(b.outcome().label()) + "); senders use the host's other addresses "
+                    + "or the next MX, which delays some mail."));
+        }
+        return Optional.empty();
+    }
+
+    private static String probedSummary(MxEvidence e, List<Finding> findings) {
+        long tried = e.probes().stream().filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED).count();
+        String tls = has(findings, FindingCode.TLS_NOT_OFFERED) || has(findings, FindingCode.TLS_HANDSHAKE_FAILED)
+                ? "; not every one offers working STARTTLS"
+                : e.probes().stream().allMatch(p -> p.tls().isPresent() || p.outcome() != AddressProbe.Outcome.OK)
+                        ? ", with STARTTLS" : "";
+        return " " + (tried == 1 ? "Its address answers" : "All " + tried + " addresses answer") + " on port 25"
+                + tls + ".";
+    }
+
+    private static boolean has(List<Finding> findings, FindingCode code) {
+        return findings.stream().anyMatch(f -> f.code() == code);
     }
 
     private static String names(List<Host> hosts) {

@@ -4,7 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
+import dev.mxdoctor.smtp.SmtpReply;
 
 /** Writes a {@link Report} as the contract's JSON report (ARCHITECTURE.md): keys may be added, never removed. */
 public final class JsonReport {
@@ -47,7 +49,9 @@ public final class JsonReport {
             JsonArray addresses = new JsonArray();
             m.addresses().forEach(addresses::add);
             e.add("addresses", addresses);
-            e.add("probes", new JsonArray());
+            JsonArray probes = new JsonArray();
+            m.probes().forEach(p -> probes.add(probe(p)));
+            e.add("probes", probes);
             mx.add(e);
         }
         o.add("mx", mx);
@@ -90,6 +94,59 @@ public final class JsonReport {
         }
         o.add("dns", dns);
         return o;
+    }
+
+    private static JsonObject probe(AddressProbe p) {
+        JsonObject e = new JsonObject();
+        e.addProperty("address", p.address());
+        e.addProperty("port", p.port());
+        e.addProperty("outcome", p.outcome().label());
+        p.failedStage().ifPresent(s -> e.addProperty("stage", s.label()));
+        p.failure().ifPresent(f -> e.addProperty("failure", f));
+        p.connectMs().ifPresent(ms -> e.addProperty("connectMs", ms));
+        p.greetingMs().ifPresent(ms -> e.addProperty("bannerMs", ms));
+        p.greeting().ifPresent(r -> e.addProperty("banner", r.oneLine()));
+        p.ehlo().ifPresent(r -> e.addProperty(p.heloFallback() ? "helo" : "ehlo", r.oneLine()));
+        p.capabilities().ifPresent(c -> {
+            JsonArray caps = new JsonArray();
+            c.keywords().forEach(caps::add);
+            e.add("capabilities", caps);
+            e.addProperty("starttls", c.has("STARTTLS") || p.tls().isPresent() || p.tlsFailure().isPresent());
+        });
+        p.tls().ifPresent(t -> {
+            JsonObject tls = new JsonObject();
+            tls.addProperty("protocol", t.protocol());
+            tls.addProperty("cipher", t.cipher());
+            tls.addProperty("subject", t.subject());
+            tls.addProperty("issuer", t.issuer());
+            JsonArray names = new JsonArray();
+            t.names().forEach(names::add);
+            tls.add("names", names);
+            tls.addProperty("namesHost", t.namesHost());
+            tls.addProperty("trusted", t.trusted());
+            t.trustProblem().ifPresent(x -> tls.addProperty("trustProblem", x));
+            tls.addProperty("notAfter", t.notAfter().toString());
+            e.add("tls", tls);
+        });
+        p.tlsFailure().ifPresent(f -> e.addProperty("tlsFailure", f));
+        p.mail().ifPresent(r -> e.add("mail", reply(r)));
+        p.rcpt().ifPresent(r -> e.add("rcpt", reply(r)));
+        p.data().ifPresent(r -> e.add("data", reply(r)));
+        p.ping().ifPresent(x -> {
+            JsonObject ping = new JsonObject();
+            ping.addProperty("result", x.result().name().toLowerCase(java.util.Locale.ROOT));
+            ping.addProperty("detail", x.detail());
+            e.add("ping", ping);
+        });
+        return e;
+    }
+
+    private static JsonObject reply(SmtpReply r) {
+        JsonObject e = new JsonObject();
+        e.addProperty("code", r.code());
+        r.enhanced().ifPresent(x -> e.addProperty("enhanced", x));
+        e.addProperty("text", r.oneLine());
+        return e;
     }
 
     private static JsonObject finding(Finding f) {

@@ -1,5 +1,6 @@
 package dev.mxdoctor.report;
 
+import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.Verdict;
 import java.time.Instant;
@@ -41,10 +42,12 @@ public record Report(
         dns = List.copyOf(dns);
     }
 
-    /** One MX host with its addresses. */
-    public record MxEntry(int preference, String host, boolean implicit, long ttl, List<String> addresses) {
+    /** One MX host with its addresses and what each address answered on port 25. */
+    public record MxEntry(int preference, String host, boolean implicit, long ttl, List<String> addresses,
+            List<AddressProbe> probes) {
         public MxEntry {
             addresses = List.copyOf(addresses);
+            probes = List.copyOf(probes);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mxdoctor.report;
 
+import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.Severity;
 import dev.mxdoctor.diagnosis.Verdict;
@@ -32,6 +33,9 @@ public final class TextReport {
             out.append('\n');
         }
         findings(r.findings(), out);
+        if (!r.transcript().isEmpty()) {
+            transcript(r.transcript(), out);
+        }
         if (!r.dns().isEmpty()) {
             out.append(bold("DNS queries")).append('\n');
             for (Report.DnsExchange x : r.dns()) {
@@ -58,17 +62,89 @@ public final class TextReport {
     }
 
     private void mxTable(List<Report.MxEntry> mx, StringBuilder out) {
-        int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.host().length()).max().orElse(4));
-        String format = "  %-5s %-" + hostWidth + "s  %7s  %s%n";
-        out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESSES")));
+        boolean probed = mx.stream().anyMatch(m -> !m.probes().isEmpty());
+        if (!probed) {
+            int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.host().length() + (m.implicit() ? 11 : 0))
+                    .max().orElse(4));
+            String format = "  %-5s %-" + hostWidth + "s  %7s  %s%n";
+            out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESSES")));
+            Integer previous = null;
+            for (Report.MxEntry m : mx) {
+                String pref = previous != null && previous == m.preference() ? "  \"" : String.valueOf(m.preference());
+                previous = m.preference();
+                String host = m.implicit() ? m.host() + " (implicit)" : m.host();
+                String addresses = m.addresses().isEmpty() ? "(no address)" : String.join(", ", m.addresses());
+                out.append(String.format(format, pref, host, m.ttl() + "s", addresses));
+            }
+            return;
+        }
+        int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.host().length() + (m.implicit() ? 11 : 0))
+                .max().orElse(4));
+        int addressWidth = Math.max(7, mx.stream().flatMap(m -> m.addresses().stream()).mapToInt(String::length)
+                .max().orElse(7));
+        String format = "  %-5s %-" + hostWidth + "s %6s  %-" + addressWidth + "s  %-15s %8s %9s  %s%n";
+        out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESS", "PORT 25", "CONNECT", "GREETING",
+                "TLS")));
         Integer previous = null;
         for (Report.MxEntry m : mx) {
             String pref = previous != null && previous == m.preference() ? "  \"" : String.valueOf(m.preference());
             previous = m.preference();
             String host = m.implicit() ? m.host() + " (implicit)" : m.host();
-            String addresses = m.addresses().isEmpty() ? "(no address)" : String.join(", ", m.addresses());
-            out.append(String.format(format, pref, host, m.ttl() + "s", addresses));
+            if (m.probes().isEmpty()) {
+                out.append(String.format(format, pref, host, m.ttl() + "s", "(no address)", "", "", "", ""));
+                continue;
+            }
+            boolean first = true;
+            for (AddressProbe p : m.probes()) {
+                out.append(String.format(format, first ? pref : "", first ? host : "", first ? m.ttl() + "s" : "",
+                        p.address(), outcome(p), p.connectMs().isPresent() ? p.connectMs().getAsLong() + " ms" : "",
+                        p.greetingMs().isPresent() ? p.greetingMs().getAsLong() + " ms" : "", tls(p)));
+                first = false;
+            }
         }
+    }
+
+    private String outcome(AddressProbe p) {
+        String label = p.outcome().label();
+        return p.outcome() == AddressProbe.Outcome.OK ? paint("\u001b[32m", String.format("%-15s", label))
+                : paint("\u001b[31m", String.format("%-15s", label));
+    }
+
+    private static String tls(AddressProbe p) {
+        if (p.tls().isPresent()) {
+            var t = p.tls().get();
+            return t.protocol() + (t.trusted() ? "" : ", untrusted") + (t.namesHost() ? "" : ", wrong name");
+        }
+        if (p.tlsFailure().isPresent()) {
+            return "handshake failed";
+        }
+        if (p.outcome() == AddressProbe.Outcome.OK) {
+            return p.capabilities().map(c -> c.has("STARTTLS")).orElse(false) ? "offered" : "none";
+        }
+        return "";
+    }
+
+    /** The transcript grouped by dialogue, in the order the dialogues began; each keeps its own order. */
+    private void transcript(List<Report.TranscriptLine> lines, StringBuilder out) {
+        out.append(bold("Transcript")).append('\n');
+        java.util.Map<String, List<Report.TranscriptLine>> dialogues = new java.util.LinkedHashMap<>();
+        for (Report.TranscriptLine t : lines) {
+            String who = t.host() + (t.address().isEmpty() ? "" : " [" + t.address() + "]");
+            dialogues.computeIfAbsent(who, k -> new java.util.ArrayList<>()).add(t);
+        }
+        dialogues.forEach((who, group) -> {
+            out.append("  ").append(dim("── " + who)).append('\n');
+            for (Report.TranscriptLine t : group) {
+                String arrow = switch (t.dir()) {
+                    case 'C' -> "C:";
+                    case 'S' -> "S:";
+                    default -> "  ";
+                };
+                String line = t.dir() == 'I' ? dim("* " + t.line()) : t.line();
+                out.append(String.format("  %6d ms %s %s%n", t.atMs(), arrow, line));
+            }
+        });
+        out.append('\n');
     }
 
     private static void records(Report r, StringBuilder out) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -64,8 +65,8 @@ class MxCheckTest {
     private static Report run(FakeDnsServer resolver, String text) throws Exception {
         Request.Mx mx = (Request.Mx) new CommandParser().parse(text).request();
         UpstreamDnsClient client = new UpstreamDnsClient(Duration.ofMillis(250), 1, executor, System::nanoTime);
-        MxCheck check = new MxCheck(client, new Resolvers(List.of(resolver.address())), resolver.port(), executor,
-                CLOCK, System::nanoTime);
+        MxCheck check = new MxCheck(client, new Resolvers(List.of(resolver.address())), resolver.port(),
+                Optional.empty(), executor, CLOCK, System::nanoTime);
         return check.run(mx, Duration.ofSeconds(10), Progress.NONE);
     }
 
@@ -264,8 +265,8 @@ class MxCheckTest {
         }
         Request.Mx mx = (Request.Mx) new CommandParser().parse("mx ok.test").request();
         MxCheck check = new MxCheck(new UpstreamDnsClient(Duration.ofMillis(250), 1, executor, System::nanoTime),
-                new Resolvers(List.of(new InetSocketAddress("127.0.0.1", closedPort))), 53, executor, CLOCK,
-                System::nanoTime);
+                new Resolvers(List.of(new InetSocketAddress("127.0.0.1", closedPort))), 53, Optional.empty(),
+                executor, CLOCK, System::nanoTime);
         Report r = check.run(mx, Duration.ofSeconds(5), Progress.NONE);
         assertThat(r.verdict().status()).isEqualTo(Status.INCONCLUSIVE);
         assertThat(codes(r)).containsAnyOf(FindingCode.DNS_ERROR, FindingCode.DNS_TIMEOUT);

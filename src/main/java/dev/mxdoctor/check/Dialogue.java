@@ -1,0 +1,278 @@
+package dev.mxdoctor.check;
+
+import dev.mxdoctor.diagnosis.AddressProbe;
+import dev.mxdoctor.diagnosis.AddressProbe.Outcome;
+import dev.mxdoctor.diagnosis.AddressProbe.Ping;
+import dev.mxdoctor.diagnosis.Finding.Stage;
+import dev.mxdoctor.smtp.Capabilities;
+import dev.mxdoctor.smtp.Dialer;
+import dev.mxdoctor.smtp.Pinger;
+import dev.mxdoctor.smtp.SmtpListener;
+import dev.mxdoctor.smtp.SmtpProtocolException;
+import dev.mxdoctor.smtp.SmtpReply;
+import dev.mxdoctor.smtp.SmtpSession;
+import dev.mxdoctor.smtp.TargetNotAllowedException;
+import dev.mxdoctor.smtp.Timeouts;
+import dev.mxdoctor.smtp.TlsFacts;
+import dev.mxdoctor.smtp.TlsSettings;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * Holds the dialogue a sending MTA would hold with one address: greeting, EHLO (HELO if refused), STARTTLS and
+ * EHLO again, then either QUIT (a probe) or MAIL FROM, RCPT TO, optionally DATA, RSET and QUIT (an envelope test).
+ * Every failure becomes part of the {@link AddressProbe}; nothing is thrown.
+ */
+final class Dialogue {
+
+    private final Dialer dialer;
+    private final TlsSettings tls;
+    private final Timeouts timeouts;
+    private final String heloName;
+    private final Pinger pinger;
+    private final LongSupplier nanoTime;
+
+    Dialogue(Dialer dialer, TlsSettings tls, Timeouts timeouts, String heloName, Pinger pinger,
+            LongSupplier nanoTime) {
+        this.dialer = dialer;
+        this.tls = tls;
+        this.timeouts = timeouts;
+        this.heloName = heloName;
+        this.pinger = pinger;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Runs the dialogue; {@code envelope} empty for a probe that stops after STARTTLS. */
+    AddressProbe run(String host, InetSocketAddress address, Optional<Envelope> envelope, SmtpListener listener,
+            Deadline deadline) {
+        State s = new State(host, address);
+        attempt(s, true, envelope, listener, deadline);
+        if (s.tlsFailure.isPresent() && envelope.isPresent() && s.outcome == Outcome.OK && s.rcpt.isEmpty()) {
+            // A sending MTA whose STARTTLS fails tries again in clear text; so does mxdoctor.
+            listener.note("STARTTLS failed; reconnecting without TLS, as sending MTAs do");
+            attempt(s, false, envelope, listener, deadline);
+        }
+        if (s.outcome.unreachable()) {
+            s.ping = Optional.of(pinger.ping(address.getAddress(), Duration.ofSeconds(2)));
+            listener.note("ping " + address.getAddress().getHostAddress() + ": " + s.ping.get().detail());
+        }
+        return s.toProbe();
+    }
+
+    private void attempt(State s, boolean useTls, Optional<Envelope> envelope, SmtpListener listener,
+            Deadline deadline) {
+        s.stage = Stage.CONNECT;
+        long start = nanoTime.getAsLong();
+        SmtpSession session;
+        try {
+            session = SmtpSession.connect(dialer, s.address, min(timeouts.connect(), deadline), listener, nanoTime);
+        } catch (TargetNotAllowedException e) {
+            s.fail(Outcome.NOT_ALLOWED, Stage.CONNECT, e.getMessage());
+            listener.note("not probed: " + e.getMessage());
+            return;
+        } catch (SocketTimeoutException e) {
+            s.fail(Outcome.TIMEOUT, Stage.CONNECT, "no answer to the connection attempt in "
+                    + seconds(min(timeouts.connect(), deadline)));
+            listener.note("connection timed out");
+            return;
+        } catch (ConnectException e) {
+            s.fail(Outcome.REFUSED, Stage.CONNECT, "connection refused");
+            listener.note("connection refused");
+            return;
+        } catch (NoRouteToHostException e) {
+            s.fail(Outcome.UNREACHABLE, Stage.CONNECT, "no route to host");
+            listener.note("no route to host");
+            return;
+        } catch (IOException e) {
+            s.fail(Outcome.UNREACHABLE, Stage.CONNECT, describe(e));
+            listener.note("connection failed: " + describe(e));
+            return;
+        }
+        s.connectMs = OptionalLong.of((nanoTime.getAsLong() - start) / 1_000_000);
+        try {
+            s.stage = Stage.GREETING;
+            long connected = nanoTime.getAsLong();
+            SmtpReply greeting = session.readReply(min(timeouts.greeting(), deadline));
+            s.greetingMs = OptionalLong.of((nanoTime.getAsLong() - connected) / 1_000_000);
+            s.greeting = Optional.of(greeting);
+            if (greeting.code() != 220) {
+                s.fail(Outcome.UNAVAILABLE, Stage.GREETING, greeting.oneLine());
+                quit(session, deadline);
+                return;
+            }
+            s.stage = Stage.EHLO;
+            SmtpReply ehlo = session.command("EHLO " + heloName, min(timeouts.command(), deadline));
+            s.ehlo = Optional.of(ehlo);
+            if (ehlo.isPermanent()) {
+                SmtpReply helo = session.command("HELO " + heloName, min(timeouts.command(), deadline));
+                s.heloFallback = true;
+                s.ehlo = Optional.of(helo);
+                if (!helo.isPositive()) {
+                    quit(session, deadline);
+                    return;
+                }
+                s.capabilities = Optional.of(Capabilities.heloOnly(helo.text()));
+            } else if (!ehlo.isPositive()) {
+                quit(session, deadline);
+                return;
+            } else {
+                s.capabilities = Optional.of(Capabilities.parse(ehlo));
+            }
+            if (useTls && s.capabilities.get().has("STARTTLS")) {
+                s.stage = Stage.STARTTLS;
+                SmtpReply ready = session.command("STARTTLS", min(timeouts.command(), deadline));
+                if (ready.code() != 220) {
+                    s.tlsFailure = Optional.of("STARTTLS refused: " + ready.oneLine());
+                } else if (!handshake(s, session, listener, deadline)) {
+                    return; // the connection is unusable after a failed handshake
+                } else {
+                    s.stage = Stage.EHLO;
+                    SmtpReply again = session.command("EHLO " + heloName, min(timeouts.command(), deadline));
+                    if (again.isPositive()) {
+                        s.capabilities = Optional.of(Capabilities.parse(again));
+                    }
+                }
+            }
+            if (envelope.isPresent()) {
+                envelope(s, session, envelope.get(), deadline);
+            }
+            quit(session, deadline);
+        } catch (IOException e) {
+            failMidDialogue(s, s.stage, e, listener);
+        } finally {
+            session.close();
+        }
+    }
+
+    private boolean handshake(State s, SmtpSession session, SmtpListener listener, Deadline deadline) {
+        try {
+            TlsFacts facts = session.startTls(tls, s.host, min(timeouts.command(), deadline));
+            s.tls = Optional.of(facts);
+            return true;
+        } catch (SSLException e) {
+            s.tlsFailure = Optional.of(describe(e));
+            listener.note("TLS handshake failed: " + describe(e));
+            return false;
+        } catch (IOException e) {
+            s.tlsFailure = Optional.of(describe(e));
+            listener.note("TLS handshake failed: " + describe(e));
+            return false;
+        }
+    }
+
+    private void envelope(State s, SmtpSession session, Envelope env, Deadline deadline) throws IOException {
+        s.stage = Stage.MAIL;
+        SmtpReply mail = session.command("MAIL FROM:<" + env.mailFrom() + ">", min(timeouts.command(), deadline));
+        s.mail = Optional.of(mail);
+        if (!mail.isPositive()) {
+            return;
+        }
+        s.stage = Stage.RCPT;
+        SmtpReply rcpt = session.command("RCPT TO:<" + env.rcptTo() + ">", min(timeouts.command(), deadline));
+        s.rcpt = Optional.of(rcpt);
+        if (rcpt.isPositive() && env.message().isPresent()) {
+            s.stage = Stage.DATA;
+            SmtpReply go = session.command("DATA", min(timeouts.command(), deadline));
+            if (go.code() == 354) {
+                session.sendData(env.message().get(), "sending the test message ("
+                        + env.message().get().length + " bytes)");
+                s.data = Optional.of(session.readReply(min(timeouts.dataEnd(), deadline)));
+                return;
+            }
+            s.data = Optional.of(go);
+        }
+        polite(session, "RSET", deadline);
+    }
+
+    private void quit(SmtpSession session, Deadline deadline) {
+        polite(session, "QUIT", deadline);
+    }
+
+    /** RSET and QUIT: their answers change nothing, and a server that hangs up first is not failing. */
+    private static void polite(SmtpSession session, String command, Deadline deadline) {
+        try {
+            session.command(command, min(Duration.ofSeconds(5), deadline));
+        } catch (IOException e) {
+            // nothing to diagnose here
+        }
+    }
+
+    private static void failMidDialogue(State s, Stage stage, IOException e, SmtpListener listener) {
+        if (e instanceof SocketTimeoutException) {
+            Outcome o = stage == Stage.GREETING ? Outcome.BANNER_TIMEOUT : Outcome.REPLY_TIMEOUT;
+            s.fail(o, stage, stage == Stage.GREETING ? "no greeting in time" : "no reply in time");
+            listener.note("timed out waiting for the " + (stage == Stage.GREETING ? "greeting" : "reply"));
+        } else if (e instanceof SmtpProtocolException) {
+            s.fail(Outcome.PROTOCOL_ERROR, stage, e.getMessage());
+            listener.note("protocol error: " + e.getMessage());
+        } else if (e instanceof EOFException) {
+            s.fail(Outcome.DISCONNECTED, stage, "the server closed the connection");
+            listener.note("the server closed the connection");
+        } else {
+            s.fail(Outcome.DISCONNECTED, stage, describe(e));
+            listener.note("connection lost: " + describe(e));
+        }
+    }
+
+    private static Duration min(Duration stage, Deadline deadline) {
+        Duration remaining = deadline.remaining();
+        return remaining.compareTo(stage) < 0 ? remaining : stage;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** What the dialogue has seen so far. */
+    private static final class State {
+        final String host;
+        final InetSocketAddress address;
+        Outcome outcome = Outcome.OK;
+        Stage stage = Stage.CONNECT;
+        Optional<Stage> failedStage = Optional.empty();
+        Optional<String> failure = Optional.empty();
+        OptionalLong connectMs = OptionalLong.empty();
+        OptionalLong greetingMs = OptionalLong.empty();
+        Optional<SmtpReply> greeting = Optional.empty();
+        Optional<SmtpReply> ehlo = Optional.empty();
+        boolean heloFallback;
+        Optional<Capabilities> capabilities = Optional.empty();
+        Optional<TlsFacts> tls = Optional.empty();
+        Optional<String> tlsFailure = Optional.empty();
+        Optional<SmtpReply> mail = Optional.empty();
+        Optional<SmtpReply> rcpt = Optional.empty();
+        Optional<SmtpReply> data = Optional.empty();
+        Optional<Ping> ping = Optional.empty();
+
+        State(String host, InetSocketAddress address) {
+            this.host = host;
+            this.address = address;
+        }
+
+        void fail(Outcome o, Stage stage, String why) {
+            outcome = o;
+            failedStage = Optional.of(stage);
+            failure = Optional.of(why);
+        }
+
+        AddressProbe toProbe() {
+            return new AddressProbe(host, address.getAddress().getHostAddress(), address.getPort(), outcome,
+                    failedStage, failure, connectMs, greetingMs, greeting, ehlo, heloFallback, capabilities, tls,
+                    tlsFailure, mail, rcpt, data, ping);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mxdoctor.check;
+
+import dev.mxdoctor.command.Names;
+import dev.mxdoctor.diagnosis.AddressProbe;
+import dev.mxdoctor.diagnosis.MxEvidence;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/** Runs a dialogue with every address of every MX host at once and attaches each result to its host. */
+final class Probes {
+
+    private final SmtpSettings settings;
+    private final Dialogue dialogue;
+    private final ExecutorService executor;
+
+    Probes(SmtpSettings settings, ExecutorService executor, LongSupplier nanoTime) {
+        this.settings = settings;
+        this.dialogue = new Dialogue(settings.dialer(), settings.tls(), settings.timeouts(), settings.helo(),
+                settings.pinger(), nanoTime);
+        this.executor = executor;
+    }
+
+    /** Probes every address in parallel; {@code envelope} present to go on to MAIL and RCPT. */
+    MxEvidence probeAll(MxEvidence evidence, Optional<Envelope> envelope, TranscriptRecorder transcript,
+            Deadline deadline, Progress progress) {
+        int total = evidence.hosts().stream().mapToInt(h -> h.addresses().size()).sum();
+        if (total == 0) {
+            return evidence;
+        }
+        AtomicInteger done = new AtomicInteger();
+        progress.update("Probing " + total + " address" + (total == 1 ? "" : "es") + " on port " + settings.port()
+                + "…");
+        List<List<CompletableFuture<AddressProbe>>> pending = new ArrayList<>();
+        for (MxEvidence.Host h : evidence.hosts()) {
+            List<CompletableFuture<AddressProbe>> forHost = new ArrayList<>();
+            for (String a : h.addresses()) {
+                InetSocketAddress target = new InetSocketAddress(literal(a), settings.port());
+                forHost.add(CompletableFuture.supplyAsync(() -> {
+                    AddressProbe p = dialogue.run(h.name(), target, envelope, transcript.listener(h.name(), a),
+                            deadline);
+                    progress.update("Probed " + done.incrementAndGet() + " of " + total + " addresses…");
+                    return p;
+                }, executor));
+            }
+            pending.add(forHost);
+        }
+        List<MxEvidence.Host> hosts = new ArrayList<>();
+        for (int i = 0; i < evidence.hosts().size(); i++) {
+            hosts.add(evidence.hosts().get(i).withProbes(pending.get(i).stream().map(CompletableFuture::join)
+                    .toList()));
+        }
+        return evidence.withHosts(hosts);
+    }
+
+    /** Probes the control host when every attempted MX address timed out (is port 25 blocked here?). */
+    Optional<AddressProbe> controlIfAllTimedOut(MxEvidence evidence, TranscriptRecorder transcript,
+            Deadline deadline) {
+        List<AddressProbe> tried = evidence.probes().stream()
+                .filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED).toList();
+        if (settings.control().isEmpty() || tried.isEmpty()
+                || !tried.stream().allMatch(p -> p.outcome() == AddressProbe.Outcome.TIMEOUT)) {
+            return Optional.empty();
+        }
+        InetSocketAddress c = settings.control().get();
+        String name = "control " + c.getHostString();
+        return Optional.of(dialogue.run(name, c, Optional.empty(),
+                transcript.listener(name, c.getAddress().getHostAddress()), deadline));
+    }
+
+    private static InetAddress literal(String address) {
+        return Names.ipLiteral(address).orElseThrow(() -> new IllegalStateException("not an address: " + address));
+    }
+}

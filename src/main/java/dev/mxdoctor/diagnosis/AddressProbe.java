@@ -1,0 +1,94 @@
+package dev.mxdoctor.diagnosis;
+
+import dev.mxdoctor.smtp.Capabilities;
+import dev.mxdoctor.smtp.SmtpReply;
+import dev.mxdoctor.smtp.TlsFacts;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What happened on one address of one mail host: how far the dialogue got, each reply, the timings, and TLS.
+ *
+ * @param outcome how the dialogue ended as a whole
+ * @param failure what went wrong at {@code failedStage}, in words ("connection refused", "no reply in 30 s")
+ * @param greetingMs time from the connection to the complete greeting
+ * @param heloFallback EHLO was refused, HELO was used
+ * @param tls the TLS session after STARTTLS, when it succeeded
+ * @param tlsFailure why STARTTLS failed, when it did
+ * @param ping what an ICMP echo said, asked only when port 25 did not answer
+ */
+public record AddressProbe(
+        String host,
+        String address,
+        int port,
+        Outcome outcome,
+        Optional<Finding.Stage> failedStage,
+        Optional<String> failure,
+        OptionalLong connectMs,
+        OptionalLong greetingMs,
+        Optional<SmtpReply> greeting,
+        Optional<SmtpReply> ehlo,
+        boolean heloFallback,
+        Optional<Capabilities> capabilities,
+        Optional<TlsFacts> tls,
+        Optional<String> tlsFailure,
+        Optional<SmtpReply> mail,
+        Optional<SmtpReply> rcpt,
+        Optional<SmtpReply> data,
+        Optional<Ping> ping) {
+
+    public AddressProbe {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** How a dialogue ended. The label is the JSON report's {@code outcome}. */
+    public enum Outcome {
+        OK("ok"),
+        REFUSED("refused"),
+        TIMEOUT("timeout"),
+        UNREACHABLE("unreachable"),
+        NOT_ALLOWED("not-allowed"),
+        BANNER_TIMEOUT("banner-timeout"),
+        UNAVAILABLE("unavailable"),
+        PROTOCOL_ERROR("protocol-error"),
+        DISCONNECTED("disconnected"),
+        REPLY_TIMEOUT("reply-timeout");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** Whether the address could not be reached at all (nothing SMTP happened). */
+        public boolean unreachable() {
+            return this == REFUSED || this == TIMEOUT || this == UNREACHABLE;
+        }
+    }
+
+    /** An ICMP echo's answer. */
+    public record Ping(Result result, String detail) {
+        public enum Result {
+            REPLY,
+            NO_REPLY,
+            UNAVAILABLE
+        }
+    }
+
+    /** Whether mail could be handed to this address: it greeted with 220 and answered EHLO or HELO. */
+    public boolean speaksSmtp() {
+        return outcome == Outcome.OK;
+    }
+
+    /** Whether this address is unusable for delivery right now (unreachable, refused service or broken). */
+    public boolean unusable() {
+        return outcome != Outcome.OK;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.mxdoctor.diagnosis;
+
+import dev.mxdoctor.diagnosis.AddressProbe.Outcome;
+import dev.mxdoctor.diagnosis.AddressProbe.Ping;
+import dev.mxdoctor.diagnosis.Finding.Stage;
+import dev.mxdoctor.smtp.TlsFacts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Connection and TLS findings from the dialogues with each address. Pure. */
+public final class ProbeRules {
+
+    private ProbeRules() {}
+
+    /**
+     * The findings of one address's dialogue.
+     *
+     * @param now for certificate expiry
+     * @param slowGreeting a greeting later than this is reported as slow (Timeouts.slowGreeting)
+     */
+    public static List<Finding> findings(AddressProbe p, Instant now, Duration slowGreeting) {
+        List<Finding> out = new ArrayList<>();
+        String where = p.host() + " (" + p.address() + ")";
+        String failure = p.failure().orElse("");
+        Stage stage = p.failedStage().orElse(Stage.CONNECT);
+        switch (p.outcome()) {
+            case OK -> {}
+            case NOT_ALLOWED -> out.add(at(p, FindingCode.TARGET_NOT_ALLOWED, Stage.CONNECT,
+                    where + " was not probed: " + failure + "."));
+            case REFUSED -> out.add(at(p, FindingCode.SMTP_CONNECT_REFUSED, Stage.CONNECT,
+                    where + " refused the connection to port " + p.port() + pingSentence(p) + "."));
+            case TIMEOUT, UNREACHABLE -> out.add(at(p, FindingCode.SMTP_CONNECT_TIMEOUT, Stage.CONNECT,
+                    where + ": " + failure + " on port " + p.port() + pingSentence(p) + "."));
+            case BANNER_TIMEOUT -> out.add(at(p, FindingCode.SMTP_BANNER_TIMEOUT, Stage.GREETING,
+                    where + " accepted the connection but sent no greeting (" + failure + ")."));
+            case UNAVAILABLE -> {
+                String reply = p.greeting().map(r -> r.oneLine()).orElse(failure);
+                out.add(at(p, FindingCode.SMTP_SERVICE_UNAVAILABLE, Stage.GREETING,
+                        where + " refused service in its greeting: " + reply + ".").withEvidence(reply));
+                p.greeting().flatMap(ReplyRules::blocklist).ifPresent(list -> out.add(at(p,
+                        FindingCode.BLOCKLISTED_BY_RECEIVER, Stage.GREETING, where + " refuses mxdoctor's IP"
+                                + (list.isEmpty() ? "" : " as listed on " + list) + ": " + reply + ".")
+                        .withEvidence(reply)));
+            }
+            case PROTOCOL_ERROR -> out.add(at(p, FindingCode.SMTP_PROTOCOL_ERROR, stage,
+                    where + " did not answer in SMTP at the " + stage.label() + " stage: " + failure + ".")
+                    .withEvidence(failure));
+            case DISCONNECTED -> {
+                Finding f = at(p, FindingCode.SMTP_DISCONNECTED, stage, where + " closed the connection at the "
+                        + stage.label() + " stage without a reply (" + failure + ").");
+                out.add(stage == Stage.MAIL || stage == Stage.RCPT
+                        ? f.withAdvice("A server that hangs up after MAIL FROM often drops clients by reputation or "
+                                + "blocklist: check the sending IP's listings and the server's logs.")
+                        : f);
+            }
+            case REPLY_TIMEOUT -> out.add(at(p, FindingCode.SMTP_REPLY_TIMEOUT, stage,
+                    where + " sent no reply at the " + stage.label() + " stage (" + failure + ")."));
+        }
+        p.greetingMs().ifPresent(ms -> {
+            if (ms >= slowGreeting.toMillis() && p.greeting().isPresent()) {
+                out.add(at(p, FindingCode.SMTP_BANNER_SLOW, Stage.GREETING, where + " greeted after "
+                        + String.format(Locale.ROOT, "%.1f", ms / 1000.0) + " s; mxdoctor waited, as senders do."));
+            }
+        });
+        tlsFindings(p, now, where).forEach(out::add);
+        return out;
+    }
+
+    private static List<Finding> tlsFindings(AddressProbe p, Instant now, String where) {
+        List<Finding> out = new ArrayList<>();
+        if (p.tlsFailure().isPresent()) {
+            String why = p.tlsFailure().get();
+            String lower = why.toLowerCase(Locale.ROOT);
+            boolean oldVersion = lower.contains("protocol_version") || lower.contains("no appropriate protocol")
+                    || lower.contains("protocol is disabled") || lower.contains("unsupported protocol");
+            out.add(at(p, oldVersion ? FindingCode.TLS_OLD_PROTOCOL : FindingCode.TLS_HANDSHAKE_FAILED,
+                    Stage.STARTTLS, where + " offered STARTTLS but the TLS handshake failed: " + why
+                            + (oldVersion ? " (the server seems to offer only TLS 1.0/1.1)" : "") + ".")
+                    .withEvidence(why));
+            return out;
+        }
+        Optional<TlsFacts> tls = p.tls();
+        if (tls.isEmpty()) {
+            if (p.speaksSmtp() && !p.heloFallback() && p.capabilities().isPresent()
+                    && !p.capabilities().get().has("STARTTLS")) {
+                out.add(at(p, FindingCode.TLS_NOT_OFFERED, Stage.EHLO, where
+                        + " does not offer STARTTLS in its EHLO reply: mail to it travels unencrypted."));
+            } else if (p.heloFallback()) {
+                out.add(at(p, FindingCode.TLS_NOT_OFFERED, Stage.EHLO, where
+                        + " refused EHLO and answered only HELO, so it offers no extensions and no STARTTLS.")
+                        .withEvidence(p.ehlo().map(r -> r.oneLine()).orElse(null)));
+            }
+            return out;
+        }
+        TlsFacts t = tls.get();
+        if (!t.trusted()) {
+            out.add(at(p, FindingCode.TLS_CERT_UNTRUSTED, Stage.STARTTLS, where + "'s certificate (" + t.subject()
+                    + ", issued by " + t.issuer() + ") is not trusted: " + t.trustProblem().orElse("?") + ".")
+                    .withEvidence(t.subject()));
+        }
+        if (!t.namesHost()) {
+            out.add(at(p, FindingCode.TLS_CERT_NAME_MISMATCH, Stage.STARTTLS, where + "'s certificate is for "
+                    + (t.names().isEmpty() ? "no DNS name" : String.join(", ", t.names())) + ", not " + p.host()
+                    + ".").withEvidence(t.subject()));
+        }
+        if (t.expiredAt(now)) {
+            boolean notYet = now.isBefore(t.notBefore());
+            out.add(at(p, FindingCode.TLS_CERT_EXPIRED, Stage.STARTTLS, where + "'s certificate "
+                    + (notYet ? "is not valid before " + t.notBefore() : "expired on " + t.notAfter()) + ".")
+                    .withEvidence(t.subject()));
+        }
+        if (t.oldProtocol()) {
+            out.add(at(p, FindingCode.TLS_OLD_PROTOCOL, Stage.STARTTLS, where + " negotiated " + t.protocol()
+                    + "."));
+        }
+        return out;
+    }
+
+    private static String pingSentence(AddressProbe p) {
+        if (p.ping().isEmpty()) {
+            return "";
+        }
+        Ping ping = p.ping().get();
+        return switch (ping.result()) {
+            case REPLY -> "; the host answers ping (" + ping.detail() + "), so it is up and port " + p.port()
+                    + (p.outcome() == Outcome.REFUSED ? " is closed" : " is filtered");
+            case NO_REPLY -> "; it does not answer ping either (" + ping.detail()
+                    + "): the host is down, or ICMP is filtered too";
+            case UNAVAILABLE -> "; " + ping.detail();
+        };
+    }
+
+    static Finding at(AddressProbe p, FindingCode code, Stage stage, String detail) {
+        return Finding.of(code, stage, p.host(), detail).withAddress(p.address());
+    }
+}

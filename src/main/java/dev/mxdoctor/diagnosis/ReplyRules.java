@@ -1,0 +1,164 @@
+package dev.mxdoctor.diagnosis;
+
+import dev.mxdoctor.smtp.SmtpReply;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a server's reply to MAIL, RCPT or DATA means (RFC 5321 4.2, RFC 3463, and the wordings of real servers in
+ * shared/KNOWLEDGE.md). Enhanced status codes are read first, the text second; an unknown reply still gets an
+ * honest finding from its code class. Pure.
+ */
+public final class ReplyRules {
+
+    private ReplyRules() {}
+
+    /** The meaning of one reply: a code and, for blocklists, the list named. */
+    public record Meaning(FindingCode code, Optional<String> blocklist) {
+        static Meaning of(FindingCode code) {
+            return new Meaning(code, Optional.empty());
+        }
+    }
+
+    private static final Pattern DNSBL_ZONE = Pattern.compile(
+            "\\b((?:[a-z0-9-]+\\.)*(?:spamhaus\\.org|spamcop\\.net|barracudacentral\\.org|sorbs\\.net|"
+                    + "uceprotect\\.net|abuseat\\.org|mailspike\\.net|spameatingmonkey\\.net|s5h\\.net|"
+                    + "senderscore\\.com|psbl\\.surriel\\.com|dnsbl[a-z0-9.-]*|[a-z0-9.-]*\\.?rbl\\.[a-z0-9.-]+|"
+                    + "[a-z0-9-]+\\.dnsbl\\.[a-z0-9.-]+|[a-z0-9.-]*blocklist[a-z0-9.-]*\\.[a-z]{2,}))\\b");
+    private static final List<String> BLOCKLIST_WORDS = List.of("blocked using", "listed in", "listed at",
+            "listed on", "is listed", "blacklist", "blocklist", "block list", "black list", "dnsbl", " rbl",
+            "spamhaus", "spamcop", "barracuda", "(s3140)", "(s3150)", "(as3140)", "(as3150)", "s3140", "s3150",
+            "banned sending ip", "poor reputation", "client host rejected: blocked", "rejected because of ip");
+    private static final List<String> RELAY_WORDS = List.of("relay access denied", "relaying denied",
+            "relay not permitted", "not permitted to relay", "relaying not allowed", "relay denied",
+            "we do not relay", "unable to relay", "relay not allowed", "not allowed to relay", "no relaying",
+            "relaying mail to", "does not accept mail for", "not a gateway for", "relay prohibited");
+    private static final List<String> UNKNOWN_USER_WORDS = List.of("user unknown", "unknown user",
+            "no such user", "does not exist", "unknown recipient", "recipient unknown", "address rejected",
+            "mailbox unavailable", "no mailbox", "invalid recipient", "recipient not found", "no such recipient",
+            "not a valid mailbox", "mailbox not found", "unknown local part", "unrouteable address",
+            "user not found", "account disabled", "undeliverable address", "recipientnotfound");
+    private static final List<String> FULL_WORDS = List.of("mailbox full", "over quota", "quota exceeded",
+            "mailbox is full", "exceeded storage", "insufficient storage", "quota", "mailbox size limit");
+    private static final List<String> GREYLIST_WORDS = List.of("greylist", "graylist", "grey-list",
+            "gray-list", "try again later", "please retry", "temporarily deferred", "retry later",
+            "deferred for", "come back later");
+    private static final List<String> POLICY_WORDS = List.of("starttls", "tls required", "must issue",
+            "authentication required", "spf", "dkim", "dmarc", "reverse dns", "ptr record", "policy",
+            "unauthenticated", "not authorized", "spam", "rejected for policy", "ipv6 sending guidelines",
+            "helo", "ehlo");
+
+    /** The meaning of a reply to MAIL FROM. */
+    public static Meaning mail(SmtpReply reply) {
+        if (reply.isPositive()) {
+            return Meaning.of(FindingCode.RCPT_ACCEPTED); // not reported: MAIL accepted is no news
+        }
+        Optional<String> list = blocklist(reply);
+        if (list.isPresent()) {
+            return new Meaning(FindingCode.BLOCKLISTED_BY_RECEIVER, list.get().isEmpty() ? Optional.empty() : list);
+        }
+        if (reply.isTransient()) {
+            return Meaning.of(greylisting(reply) ? FindingCode.GREYLISTED : FindingCode.TEMPORARY_FAILURE);
+        }
+        if (policy(reply)) {
+            return Meaning.of(FindingCode.POLICY_REJECTED);
+        }
+        return Meaning.of(FindingCode.SENDER_REJECTED);
+    }
+
+    /** The meaning of a reply to RCPT TO. */
+    public static Meaning rcpt(SmtpReply reply) {
+        if (reply.isPositive()) {
+            return Meaning.of(FindingCode.RCPT_ACCEPTED);
+        }
+        String enhanced = reply.enhanced().orElse("");
+        String text = reply.text().toLowerCase(Locale.ROOT);
+        Optional<String> list = blocklist(reply);
+        if (list.isPresent()) {
+            return new Meaning(FindingCode.BLOCKLISTED_BY_RECEIVER, list.get().isEmpty() ? Optional.empty() : list);
+        }
+        if (enhanced.endsWith(".2.2") || reply.code() == 552 || (reply.code() == 452 && containsAny(text, FULL_WORDS))
+                || containsAny(text, List.of("mailbox full", "over quota", "quota exceeded", "mailbox is full"))) {
+            return Meaning.of(FindingCode.RCPT_MAILBOX_FULL);
+        }
+        if (containsAny(text, RELAY_WORDS)) {
+            return Meaning.of(FindingCode.RELAY_DENIED);
+        }
+        if (enhanced.endsWith(".1.1") || enhanced.endsWith(".1.10") || enhanced.endsWith(".2.1")
+                || (reply.isPermanent() && containsAny(text, UNKNOWN_USER_WORDS))) {
+            return Meaning.of(FindingCode.RCPT_USER_UNKNOWN);
+        }
+        if (reply.isTransient()) {
+            return Meaning.of(greylisting(reply) ? FindingCode.GREYLISTED : FindingCode.TEMPORARY_FAILURE);
+        }
+        if (enhanced.startsWith("5.7.") || policy(reply)) {
+            return Meaning.of(FindingCode.POLICY_REJECTED);
+        }
+        if (reply.code() == 550 && enhanced.isEmpty()) {
+            // a bare 550 to RCPT is "mailbox unavailable" (RFC 5321 4.2.2)
+            return Meaning.of(FindingCode.RCPT_USER_UNKNOWN);
+        }
+        return Meaning.of(FindingCode.POLICY_REJECTED);
+    }
+
+    /** The meaning of a reply after DATA or the message's final dot. */
+    public static Meaning data(SmtpReply reply) {
+        if (reply.isPositive()) {
+            return Meaning.of(FindingCode.RCPT_ACCEPTED);
+        }
+        Optional<String> list = blocklist(reply);
+        if (list.isPresent()) {
+            return new Meaning(FindingCode.BLOCKLISTED_BY_RECEIVER, list.get().isEmpty() ? Optional.empty() : list);
+        }
+        if (reply.isTransient()) {
+            return Meaning.of(greylisting(reply) ? FindingCode.GREYLISTED : FindingCode.TEMPORARY_FAILURE);
+        }
+        return Meaning.of(FindingCode.POLICY_REJECTED);
+    }
+
+    /**
+     * Whether the reply names a blocklist: the list's zone when it can be found ("zen.spamhaus.org"), an empty
+     * string when the reply clearly speaks of a blocklist without naming one, empty when it does not.
+     */
+    static Optional<String> blocklist(SmtpReply reply) {
+        String text = " " + reply.text().toLowerCase(Locale.ROOT);
+        if (!containsAny(text, BLOCKLIST_WORDS) && !reply.enhanced().orElse("").equals("5.7.606")) {
+            return Optional.empty();
+        }
+        Matcher m = DNSBL_ZONE.matcher(text);
+        while (m.find()) {
+            String zone = m.group(1).replaceAll("[.-]+$", "");
+            if (zone.contains(".")) {
+                return Optional.of(zone);
+            }
+        }
+        if (text.contains("s3140") || text.contains("s3150")) {
+            return Optional.of("Microsoft's block list (" + (text.contains("s3150") ? "S3150" : "S3140") + ")");
+        }
+        if (reply.enhanced().orElse("").equals("5.7.606")) {
+            return Optional.of("Microsoft's banned sending IPs (5.7.606)");
+        }
+        return Optional.of("");
+    }
+
+    private static boolean greylisting(SmtpReply reply) {
+        return containsAny(reply.text().toLowerCase(Locale.ROOT), GREYLIST_WORDS);
+    }
+
+    private static boolean policy(SmtpReply reply) {
+        return reply.enhanced().orElse("").startsWith("5.7.")
+                || containsAny(reply.text().toLowerCase(Locale.ROOT), POLICY_WORDS) || reply.code() == 530;
+    }
+
+    private static boolean containsAny(String text, List<String> words) {
+        for (String w : words) {
+            if (text.contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

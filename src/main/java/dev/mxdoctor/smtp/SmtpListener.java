@@ -1,0 +1,29 @@
+package dev.mxdoctor.smtp;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Receives the events of one dialogue as they happen, as OkHttp's EventListener does: the transcript and progress
+ * reports are listeners, and tests record the exact sequence.
+ */
+public interface SmtpListener {
+
+    default void connecting(InetSocketAddress address) {}
+
+    default void connected(InetSocketAddress address, long connectMillis) {}
+
+    /** A line mxdoctor sent (without CRLF). */
+    default void sent(String line) {}
+
+    /** A line the server sent (without CRLF). */
+    default void received(String line) {}
+
+    default void tlsEstablished(TlsFacts facts) {}
+
+    /** mxdoctor's own remark: a timeout, a failure, a decision. */
+    default void note(String text) {}
+
+    default void closed() {}
+
+    SmtpListener NONE = new SmtpListener() {};
+}
