@@ -169,7 +169,7 @@ public record Config(
         try {
             hp = CommandParser.hostPort(spec, defaultPort);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": '" + spec + "' " + e.getMessage());
+            throw new IllegalArgumentException(variable + ": '" + spec + "' is not a server: " + e.getMessage());
         }
         try {
             List<InetSocketAddress> out = new ArrayList<>();

@@ -87,8 +87,8 @@ public final class CommandParser {
                 try {
                     via = Optional.of(hostPort(spec, HostPort.SMTP_PORT));
                 } catch (IllegalArgumentException e) {
-                    throw args.error("'via " + spec + "' " + e.getMessage() + "; expected a host name or IP address, "
-                            + "optionally with :port");
+                    throw args.error("'via " + spec + "' is not a server: " + e.getMessage() + "; expected a host "
+                            + "name or IP address, optionally with :port");
                 }
             } else if (recipient == null) {
                 recipient = p.get(i);
@@ -248,8 +248,8 @@ public final class CommandParser {
             try {
                 return hostPort(spec, HostPort.DNS_PORT);
             } catch (IllegalArgumentException e) {
-                throw error("'@" + spec + "' " + e.getMessage() + "; expected @<ip>[:port] or @<host>[:port], "
-                        + "e.g. @192.0.2.53 or @[2001:db8::53]:5353");
+                throw error("'@" + spec + "' is not a resolver address: " + e.getMessage() + "; expected "
+                        + "@<ip>[:port] or @<host>[:port], e.g. @192.0.2.53 or @[2001:db8::53]:5353");
             }
         }
 
@@ -274,33 +274,33 @@ public final class CommandParser {
      */
     public static HostPort hostPort(String spec, int defaultPort) {
         if (spec.isEmpty()) {
-            throw new IllegalArgumentException("is empty");
+            throw new IllegalArgumentException("it is empty");
         }
         // A bare IPv6 address has several colons and no port.
         if (spec.indexOf(':') != spec.lastIndexOf(':') && !spec.startsWith("[")) {
             return new HostPort(Names.ipLiteral(spec)
-                    .orElseThrow(() -> new IllegalArgumentException("is not an IP address")).getHostAddress(),
+                    .orElseThrow(() -> new IllegalArgumentException(spec + " is not an IP address")).getHostAddress(),
                     defaultPort);
         }
         Matcher m = spec.startsWith("[") ? BRACKETED_PORT.matcher(spec) : HOST_PORT.matcher(spec);
         if (!m.matches()) {
-            throw new IllegalArgumentException("is not a host[:port]");
+            throw new IllegalArgumentException("it is not of the form host[:port]");
         }
         int port = m.group(2) == null ? defaultPort : Integer.parseInt(m.group(2));
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("has port " + port + ", out of range 1-65535");
+            throw new IllegalArgumentException("port " + port + " is out of range 1-65535");
         }
         Optional<InetAddress> ip = Names.ipLiteral(m.group(1));
         if (ip.isPresent()) {
             return new HostPort(ip.get().getHostAddress(), port);
         }
         if (spec.startsWith("[") || m.group(1).chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
-            throw new IllegalArgumentException("is not a valid IP address");
+            throw new IllegalArgumentException(m.group(1) + " is not a valid IP address");
         }
         try {
             return new HostPort(Names.domain(m.group(1), false).ascii(), port);
         } catch (InvalidNameException e) {
-            throw new IllegalArgumentException("is not a valid host: " + e.getMessage());
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 
