@@ -35,16 +35,18 @@ public final class ReplyRules {
     private static final List<String> RELAY_WORDS = List.of("relay access denied", "relaying denied",
             "relay not permitted", "not permitted to relay", "relaying not allowed", "relay denied",
             "we do not relay", "unable to relay", "relay not allowed", "not allowed to relay", "no relaying",
-            "relaying mail to", "does not accept mail for", "not a gateway for", "relay prohibited");
+            "relaying mail to", "does not accept mail for", "not a gateway for", "relay prohibited",
+            "allowed rcpthosts");
     private static final List<String> UNKNOWN_USER_WORDS = List.of("user unknown", "unknown user",
             "no such user", "does not exist", "unknown recipient", "recipient unknown", "address rejected",
             "mailbox unavailable", "no mailbox", "invalid recipient", "recipient not found", "no such recipient",
             "not a valid mailbox", "mailbox not found", "unknown local part", "unrouteable address",
-            "user not found", "account disabled", "undeliverable address", "recipientnotfound");
+            "user not found", "account disabled", "undeliverable address", "recipientnotfound", "doesn't have a",
+            "no such account", "account does not exist", "no mailbox here");
     private static final List<String> FULL_WORDS = List.of("mailbox full", "over quota", "quota exceeded",
             "mailbox is full", "exceeded storage", "insufficient storage", "quota", "mailbox size limit");
     private static final List<String> GREYLIST_WORDS = List.of("greylist", "graylist", "grey-list",
-            "gray-list", "try again later", "please retry", "temporarily deferred", "retry later",
+            "gray-list", "try again later", "please retry", "retry later",
             "deferred for", "come back later");
     private static final List<String> POLICY_WORDS = List.of("starttls", "tls required", "must issue",
             "authentication required", "spf", "dkim", "dmarc", "reverse dns", "ptr record", "policy",
@@ -87,8 +89,13 @@ public final class ReplyRules {
         if (containsAny(text, RELAY_WORDS)) {
             return Meaning.of(FindingCode.RELAY_DENIED);
         }
-        if (enhanced.endsWith(".1.1") || enhanced.endsWith(".1.10") || enhanced.endsWith(".2.1")
-                || (reply.isPermanent() && containsAny(text, UNKNOWN_USER_WORDS))) {
+        if (enhanced.endsWith(".1.1") || enhanced.endsWith(".1.10") || enhanced.endsWith(".2.1")) {
+            return Meaning.of(FindingCode.RCPT_USER_UNKNOWN);
+        }
+        if (enhanced.startsWith("5.7.")) {
+            return Meaning.of(FindingCode.POLICY_REJECTED);
+        }
+        if (reply.isPermanent() && containsAny(text, UNKNOWN_USER_WORDS)) {
             return Meaning.of(FindingCode.RCPT_USER_UNKNOWN);
         }
         if (reply.isTransient()) {

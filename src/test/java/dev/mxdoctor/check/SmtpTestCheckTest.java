@@ -1,0 +1,236 @@
+package dev.mxdoctor.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mxdoctor.command.CommandParser;
+import dev.mxdoctor.command.Request;
+import dev.mxdoctor.diagnosis.Finding;
+import dev.mxdoctor.diagnosis.FindingCode;
+import dev.mxdoctor.diagnosis.Severity;
+import dev.mxdoctor.diagnosis.Verdict.Status;
+import dev.mxdoctor.dns.UpstreamDnsClient;
+import dev.mxdoctor.report.Report;
+import dev.mxdoctor.smtp.Cidr;
+import dev.mxdoctor.smtp.Dialer;
+import dev.mxdoctor.smtp.Pinger;
+import dev.mxdoctor.smtp.TargetPolicy;
+import dev.mxdoctor.smtp.Timeouts;
+import dev.mxdoctor.smtp.TlsSettings;
+import dev.mxdoctor.testing.FakeDnsServer;
+import dev.mxdoctor.testing.FakeSmtpServer;
+import dev.mxdoctor.testing.Zones;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** smtptest end to end against the fake DNS server and scripted SMTP servers: the root-cause verdicts. */
+class SmtpTestCheckTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC);
+    private static final Timeouts FAST = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
+
+    private final List<FakeSmtpServer> servers = new ArrayList<>();
+    private FakeDnsServer dns;
+    private FakeSmtpServer mx1;
+    private FakeSmtpServer mx2;
+    private ExecutorService executor;
+
+    @BeforeEach
+    void start() {
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        mx1 = smtp("127.0.3.41", 0);
+        mx2 = smtp("127.0.3.42", mx1.port());
+        dns = FakeDnsServer.start(
+                Zones.zone("corp.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.41", "mx2 A 127.0.3.42"),
+                Zones.zone("down.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.49", "mx2 A 127.0.3.42"),
+                Zones.zone("equal.test", "@ MX 10 a", "@ MX 10 b", "a A 127.0.3.41", "b A 127.0.3.42"),
+                Zones.zone("nullmx.test", "@ MX 0 ."));
+    }
+
+    @AfterEach
+    void stop() {
+        servers.forEach(FakeSmtpServer::close);
+        dns.close();
+        executor.shutdownNow();
+    }
+
+    private FakeSmtpServer smtp(String ip, int port) {
+        FakeSmtpServer s = FakeSmtpServer.start(new InetSocketAddress(ip, port));
+        servers.add(s);
+        return s;
+    }
+
+    private Report run(String text, boolean allowSend) throws Exception {
+        Request.SmtpTest t = (Request.SmtpTest) new CommandParser().parse(text).request();
+        SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")))),
+                TlsSettings.load(Optional.empty()), FAST, Pinger.DISABLED, mx1.port(), "mxdoctor.test",
+                "postmaster@mxdoctor.test", allowSend, Optional.empty());
+        SmtpTestCheck check = new SmtpTestCheck(
+                new UpstreamDnsClient(Duration.ofMillis(300), 1, executor, System::nanoTime),
+                new Resolvers(List.of(dns.address())), dns.port(), settings, executor, CLOCK, System::nanoTime,
+                new SplittableRandom(7));
+        return check.run(t, Duration.ofSeconds(10), Progress.NONE);
+    }
+
+    private Report run(String text) throws Exception {
+        return run(text, false);
+    }
+
+    private static List<FindingCode> codes(Report r) {
+        return r.findings().stream().map(Finding::code).toList();
+    }
+
+    @Test
+    void run_primaryAccepts_isOk() throws Exception {
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.OK);
+        assertThat(r.verdict().summary()).isEqualTo("mx1.corp.test accepts mail for alice@corp.test "
+                + "(250 2.1.5 Ok).");
+        assertThat(codes(r)).contains(FindingCode.RCPT_ACCEPTED);
+        assertThat(mx1.received()).contains("MAIL FROM:<postmaster@mxdoctor.test>", "RCPT TO:<alice@corp.test>");
+        assertThat(mx2.received()).as("the backup is probed up to RCPT too").contains("RCPT TO:<alice@corp.test>");
+        assertThat(r.transcript()).anySatisfy(t -> assertThat(t.line())
+                .isEqualTo("a sending MTA would try mx1.corp.test (preference 10), then mx2.corp.test (preference 20)"));
+    }
+
+    @Test
+    void run_primaryDownBackupAccepts_isDegradedViaTheBackup() throws Exception {
+        Report r = run("smtptest alice@down.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.DEGRADED);
+        assertThat(r.verdict().summary()).isEqualTo("The primary MX mx1.down.test (connection refused) is down; "
+                + "mail flows via the backup: mx2.down.test accepts mail for alice@down.test (250 2.1.5 Ok).");
+        assertThat(codes(r)).contains(FindingCode.SMTP_CONNECT_REFUSED, FindingCode.MX_PRIMARY_UNREACHABLE);
+    }
+
+    @Test
+    void run_primaryDownBackupRefusesToRelay_isTheClassicBackupMxFailure() throws Exception {
+        mx2.reply("RCPT", "554 5.7.1 <alice@down.test>: Relay access denied");
+        Report r = run("smtptest alice@down.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(r.verdict().summary()).isEqualTo("Mail to down.test is bouncing because the primary MX "
+                + "mx1.down.test (connection refused) is down and the backup MX mx2.down.test refuses to relay for "
+                + "the domain: 554 5.7.1 <alice@down.test>: Relay access denied.");
+        assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.BACKUP_MX_RELAY_DENIED).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+                    assertThat(f.host()).isEqualTo("mx2.down.test");
+                    assertThat(f.evidence()).isEqualTo("554 5.7.1 <alice@down.test>: Relay access denied");
+                });
+    }
+
+    @Test
+    void run_backupRefusesToRelayWhilePrimaryWorks_isOkWithAWarning() throws Exception {
+        mx2.reply("RCPT", "554 5.7.1 <alice@corp.test>: Relay access denied");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.OK);
+        assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.RELAY_DENIED).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.host()).isEqualTo("mx2.corp.test");
+                    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                });
+        assertThat(codes(r)).doesNotContain(FindingCode.BACKUP_MX_RELAY_DENIED);
+    }
+
+    @Test
+    void run_unknownUser_isFailingWithTheReply() throws Exception {
+        mx1.reply("RCPT", "550 5.1.1 <nobody@corp.test>: Recipient address rejected: User unknown in virtual "
+                + "mailbox table");
+        Report r = run("smtptest nobody@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(r.verdict().summary()).isEqualTo("nobody@corp.test does not exist at mx1.corp.test: 550 5.1.1 "
+                + "<nobody@corp.test>: Recipient address rejected: User unknown in virtual mailbox table.");
+        assertThat(codes(r)).contains(FindingCode.RCPT_USER_UNKNOWN);
+    }
+
+    @Test
+    void run_greylisted_isDegradedAndSaysMailWillGetThrough() throws Exception {
+        mx1.reply("RCPT", "450 4.2.0 <alice@corp.test>: Recipient address rejected: Greylisted");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.DEGRADED);
+        assertThat(r.verdict().summary()).startsWith("mx1.corp.test greylists: 450 4.2.0").contains("retries");
+    }
+
+    @Test
+    void run_blocklisted_blamesTheSendingSideNamingTheList() throws Exception {
+        mx1.reply("RCPT", "554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(r.verdict().summary()).startsWith("mx1.corp.test refuses mxdoctor's sending IP as blocklisted "
+                + "(zen.spamhaus.org)").endsWith("The problem is the sending side's IP, not the recipient.");
+        assertThat(codes(r)).contains(FindingCode.BLOCKLISTED_BY_RECEIVER);
+    }
+
+    @Test
+    void run_senderRefused_isInconclusiveAboutTheRecipient() throws Exception {
+        mx1.reply("MAIL", "553 5.1.8 <postmaster@mxdoctor.test>: Sender address rejected: Domain not found");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.INCONCLUSIVE);
+        assertThat(codes(r)).contains(FindingCode.SENDER_REJECTED);
+        assertThat(mx1.received()).doesNotContain("RCPT TO:<alice@corp.test>");
+    }
+
+    @Test
+    void run_closeAfterMailOnEveryHost_isFailingNobodyTookIt() throws Exception {
+        mx1.reply("MAIL", FakeSmtpServer.CLOSE);
+        mx2.reply("MAIL", FakeSmtpServer.CLOSE);
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(codes(r)).contains(FindingCode.SMTP_DISCONNECTED, FindingCode.MX_ALL_UNREACHABLE);
+    }
+
+    @Test
+    void run_sendWithoutPermission_stopsAtRcptAndSaysWhy() throws Exception {
+        Report r = run("smtptest alice@corp.test --send", false);
+        assertThat(mx1.received()).doesNotContain("DATA");
+        assertThat(r.verdict().summary()).endsWith("The test message was not sent: MXDOCTOR_ALLOW_SEND is not true.");
+    }
+
+    @Test
+    void run_sendWithPermission_sendsALabelledDotStuffedMessage() throws Exception {
+        Report r = run("smtptest alice@corp.test from bob@example.org --send", true);
+        assertThat(r.verdict().status()).isEqualTo(Status.OK);
+        assertThat(r.verdict().summary()).endsWith("It took the test message: 250 2.0.0 Ok: queued as FAKE1.");
+        assertThat(mx1.received()).contains("DATA", "Subject: mxdoctor delivery test", "From: <bob@example.org>",
+                "To: <alice@corp.test>", ".");
+        assertThat(mx1.received()).anySatisfy(l -> assertThat(l).startsWith("Message-ID: <"));
+        assertThat(mx2.received()).doesNotContain("DATA");
+    }
+
+    @Test
+    void run_via_skipsTheMxLookupAndTalksToThatHost() throws Exception {
+        Report r = run("smtptest alice@elsewhere.test via 127.0.3.42:" + mx1.port());
+        assertThat(r.verdict().status()).isEqualTo(Status.OK);
+        assertThat(mx2.received()).contains("RCPT TO:<alice@elsewhere.test>");
+        assertThat(mx1.received()).isEmpty();
+        assertThat(r.dns()).noneMatch(x -> x.question().endsWith(" MX"));
+    }
+
+    @Test
+    void run_nullMx_failsWithoutConnecting() throws Exception {
+        Report r = run("smtptest alice@nullmx.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(codes(r)).contains(FindingCode.MX_NULL);
+        assertThat(r.transcript()).noneMatch(t -> t.dir() == 'C');
+    }
+
+    @Test
+    void run_equalPreferences_transcriptSaysWhichOrderWasDrawn() throws Exception {
+        Report r = run("smtptest alice@equal.test");
+        assertThat(r.transcript()).anySatisfy(t -> assertThat(t.line())
+                .matches("a sending MTA would try (a|b)\\.equal\\.test, (a|b)\\.equal\\.test \\(preference 10, "
+                        + "equal: shuffled\\)"));
+        assertThat(r.verdict().status()).isEqualTo(Status.OK);
+    }
+}
