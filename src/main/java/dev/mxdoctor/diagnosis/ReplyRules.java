@@ -28,6 +28,9 @@ public final class ReplyRules {
                     + "uceprotect\\.net|abuseat\\.org|mailspike\\.net|spameatingmonkey\\.net|s5h\\.net|"
                     + "senderscore\\.com|psbl\\.surriel\\.com|dnsbl[a-z0-9.-]*|[a-z0-9.-]*\\.?rbl\\.[a-z0-9.-]+|"
                     + "[a-z0-9-]+\\.dnsbl\\.[a-z0-9.-]+|[a-z0-9.-]*blocklist[a-z0-9.-]*\\.[a-z]{2,}))\\b");
+    /** "blocked using zen.spamhaus.org", "listed in dnsbl.example.net": the zone right after the phrase. */
+    private static final Pattern NAMED_ZONE = Pattern.compile(
+            "(?:blocked (?:using|by)|listed (?:in|at|on|by))\\s+(?:the\\s+)?([a-z0-9-]+(?:\\.[a-z0-9-]+)+\\.[a-z]{2,})");
     private static final List<String> BLOCKLIST_WORDS = List.of("blocked using", "listed in", "listed at",
             "listed on", "is listed", "blacklist", "blocklist", "block list", "black list", "dnsbl", " rbl",
             "spamhaus", "spamcop", "barracuda", "(s3140)", "(s3150)", "(as3140)", "(as3150)", "s3140", "s3150",
@@ -134,6 +137,10 @@ public final class ReplyRules {
         String text = " " + reply.text().toLowerCase(Locale.ROOT);
         if (!containsAny(text, BLOCKLIST_WORDS) && !reply.enhanced().orElse("").equals("5.7.606")) {
             return Optional.empty();
+        }
+        Matcher named = NAMED_ZONE.matcher(text);
+        if (named.find()) {
+            return Optional.of(named.group(1).replaceAll("[.-]+$", ""));
         }
         Matcher m = DNSBL_ZONE.matcher(text);
         while (m.find()) {
