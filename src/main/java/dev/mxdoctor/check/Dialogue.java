@@ -93,6 +93,12 @@ final class Dialogue {
             listener.note("no route to host");
             return;
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset")) {
+                // A reset while the connection is being set up is the peer refusing, as a closed port does.
+                s.fail(Outcome.REFUSED, Stage.CONNECT, "connection reset while connecting");
+                listener.note("connection reset while connecting");
+                return;
+            }
             s.fail(Outcome.UNREACHABLE, Stage.CONNECT, describe(e));
             listener.note("connection failed: " + describe(e));
             return;
