@@ -86,6 +86,7 @@ class MainTest {
         assertThat(r.out()).containsPattern("10 +mx1\\.ok\\.test +300s +127\\.0\\.3\\.21 +ok")
                 .containsPattern("20 +mx2\\.ok\\.test");
         assertThat(r.out()).contains("C: EHLO mxdoctor.test").contains("S: 220 fake.test ESMTP ready");
+        assertThat(r.out()).containsPattern("transcript line \\d+ · docs/findings.md#tls_not_offered");
         assertThat(r.out()).doesNotContain("\u001b[");
     }
 

@@ -103,6 +103,11 @@ public final class MxVerdict {
                     + "another network before blaming " + d + "."));
         }
         List<Host> tried = e.hosts().stream().filter(h -> !h.attempted().isEmpty()).toList();
+        if (tried.stream().allMatch(Host::unusable) && ReachabilityRules.allTemporarilyRefused(tried)) {
+            return Optional.of(new Verdict(Status.DEGRADED, "Every MX host of " + d + " is refusing connections "
+                    + "for now: " + ReachabilityRules.describe(tried) + "; senders queue the mail and retry, and it "
+                    + "normally gets through once the load or connection limit eases."));
+        }
         if (tried.stream().allMatch(Host::unusable)) {
             return Optional.of(new Verdict(Status.FAILING, "No MX host of " + d + " can take mail right now: "
                     + ReachabilityRules.describe(tried) + "; senders queue the mail and bounce it after some days."));

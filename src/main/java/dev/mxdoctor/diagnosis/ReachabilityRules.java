@@ -55,6 +55,12 @@ public final class ReachabilityRules {
         return out;
     }
 
+    /** Whether every attempted address answered, but with a temporary refusal (a 4xx greeting such as 421). */
+    static boolean allTemporarilyRefused(List<Host> tried) {
+        return tried.stream().flatMap(h -> h.attempted().stream()).allMatch(p ->
+                p.outcome() == Outcome.UNAVAILABLE && p.greeting().map(r -> r.isTransient()).orElse(false));
+    }
+
     /** "mx1.example.com (connection refused), mx2.example.com (no greeting in time)". */
     static String describe(List<Host> hosts) {
         return hosts.stream().map(h -> h.name() + " (" + h.failure() + ")").collect(Collectors.joining(", "));

@@ -158,6 +158,35 @@ public final class ReplyRules {
         return Optional.of("");
     }
 
+    /** Where the provider that wrote this reply explains it, when the reply is one of the well-known ones. */
+    public static Optional<String> providerAdvice(SmtpReply reply) {
+        String text = reply.text().toLowerCase(Locale.ROOT);
+        String enhanced = reply.enhanced().orElse("");
+        if (text.contains("s3140") || text.contains("s3150") || enhanced.equals("5.7.606")) {
+            return Optional.of("Microsoft: request delisting at https://sender.office.com and watch the IP in SNDS "
+                    + "(https://sendersupport.olc.protection.outlook.com/snds/).");
+        }
+        if (text.contains("spamhaus")) {
+            return Optional.of("Spamhaus: look the IP up at https://check.spamhaus.org (SBL, XBL and PBL have "
+                    + "different remedies; PBL means: send through your provider's smarthost).");
+        }
+        if (text.contains("support.google.com") || text.contains("gsmtp")) {
+            return switch (enhanced) {
+                case "5.7.26", "5.7.27" -> Optional.of("Gmail: https://support.google.com/mail/answer/81126 "
+                        + "(authenticate with SPF and DKIM, align with DMARC).");
+                case "4.7.28", "4.7.0" -> Optional.of("Gmail rate limiting: https://support.google.com/mail/answer/"
+                        + "188131; slow down and check authentication.");
+                case "5.7.25" -> Optional.of("Gmail requires forward-confirmed reverse DNS: "
+                        + "https://support.google.com/mail/answer/81126.");
+                default -> Optional.of("Gmail's explanation: the URL in the reply.");
+            };
+        }
+        if (text.contains("yahoo")) {
+            return Optional.of("Yahoo: https://senders.yahooinc.com/smtp-error-codes/ explains the code in brackets.");
+        }
+        return Optional.empty();
+    }
+
     private static boolean greylisting(SmtpReply reply) {
         return containsAny(reply.text().toLowerCase(Locale.ROOT), GREYLIST_WORDS);
     }

@@ -48,6 +48,10 @@ public final class SmtpTestRules {
             boolean decisive) {
         String named = m.blocklist().map(l -> " The reply names " + l + ".").orElse("");
         Finding f = ProbeRules.at(p, m.code(), stage, detail + "." + named).withEvidence(r.oneLine());
+        Optional<String> provider = ReplyRules.providerAdvice(r);
+        if (provider.isPresent() && !r.isPositive()) {
+            f = f.withAdvice(f.advice() + " " + provider.get());
+        }
         if (!decisive && f.severity().compareTo(Severity.WARNING) > 0) {
             // Another host's refusal matters if mail ever goes there, but it is not what happens now.
             f = f.withSeverity(Severity.WARNING);
@@ -97,6 +101,11 @@ public final class SmtpTestRules {
         }
         if (e.deliveryPoint().isEmpty()) {
             List<Host> tried = e.mx().hosts().stream().filter(h -> !h.attempted().isEmpty()).toList();
+            if (!tried.isEmpty() && ReachabilityRules.allTemporarilyRefused(tried)) {
+                return new Verdict(Status.DEGRADED, "Mail to " + rcpt + " is deferred for now: "
+                        + ReachabilityRules.describe(tried) + "; senders queue it and retry, and it normally gets "
+                        + "through once the load or connection limit eases.");
+            }
             return new Verdict(Status.FAILING, "Mail to " + rcpt + " cannot be handed over right now: "
                     + (tried.isEmpty() ? "no server could be contacted" : ReachabilityRules.describe(tried))
                     + "; senders queue it and retry.");

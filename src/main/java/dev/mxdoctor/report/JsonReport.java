@@ -35,7 +35,11 @@ public final class JsonReport {
         verdict.addProperty("summary", r.verdict().summary());
         o.add("verdict", verdict);
         JsonArray findings = new JsonArray();
-        r.findings().forEach(f -> findings.add(finding(f)));
+        r.findings().forEach(f -> {
+            JsonObject e = finding(f);
+            TranscriptRefs.of(f, r.transcript()).ifPresent(i -> e.addProperty("transcriptLine", i));
+            findings.add(e);
+        });
         o.add("findings", findings);
         JsonArray mx = new JsonArray();
         for (Report.MxEntry m : r.mx()) {

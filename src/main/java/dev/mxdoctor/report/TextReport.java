@@ -32,9 +32,10 @@ public final class TextReport {
             records(r, out);
             out.append('\n');
         }
-        findings(r.findings(), out);
-        if (!r.transcript().isEmpty()) {
-            transcript(r.transcript(), out);
+        List<Report.TranscriptLine> shown = grouped(r.transcript());
+        findings(r.findings(), shown, out);
+        if (!shown.isEmpty()) {
+            transcript(shown, out);
         }
         if (!r.dns().isEmpty()) {
             out.append(bold("DNS queries")).append('\n');
@@ -125,25 +126,33 @@ public final class TextReport {
     }
 
     /** The transcript grouped by dialogue, in the order the dialogues began; each keeps its own order. */
-    private void transcript(List<Report.TranscriptLine> lines, StringBuilder out) {
-        out.append(bold("Transcript")).append('\n');
+    private static List<Report.TranscriptLine> grouped(List<Report.TranscriptLine> lines) {
         java.util.Map<String, List<Report.TranscriptLine>> dialogues = new java.util.LinkedHashMap<>();
         for (Report.TranscriptLine t : lines) {
-            String who = t.host() + (t.address().isEmpty() ? "" : " [" + t.address() + "]");
-            dialogues.computeIfAbsent(who, k -> new java.util.ArrayList<>()).add(t);
+            dialogues.computeIfAbsent(t.host() + " " + t.address(), k -> new java.util.ArrayList<>()).add(t);
         }
-        dialogues.forEach((who, group) -> {
-            out.append("  ").append(dim("── " + who)).append('\n');
-            for (Report.TranscriptLine t : group) {
-                String arrow = switch (t.dir()) {
-                    case 'C' -> "C:";
-                    case 'S' -> "S:";
-                    default -> "  ";
-                };
-                String line = t.dir() == 'I' ? dim("* " + t.line()) : t.line();
-                out.append(String.format("  %6d ms %s %s%n", t.atMs(), arrow, line));
+        return dialogues.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** Numbered lines, with a heading where a new dialogue starts. */
+    private void transcript(List<Report.TranscriptLine> lines, StringBuilder out) {
+        out.append(bold("Transcript")).append('\n');
+        String current = null;
+        for (int i = 0; i < lines.size(); i++) {
+            Report.TranscriptLine t = lines.get(i);
+            String who = t.host() + (t.address().isEmpty() ? "" : " [" + t.address() + "]");
+            if (!who.equals(current)) {
+                out.append("  ").append(dim("── " + who)).append('\n');
+                current = who;
             }
-        });
+            String arrow = switch (t.dir()) {
+                case 'C' -> "C:";
+                case 'S' -> "S:";
+                default -> "  ";
+            };
+            String line = t.dir() == 'I' ? dim("* " + t.line()) : t.line();
+            out.append(String.format("  %4d %6d ms %s %s%n", i + 1, t.atMs(), arrow, line));
+        }
         out.append('\n');
     }
 
@@ -159,7 +168,7 @@ public final class TextReport {
         }
     }
 
-    private void findings(List<Finding> findings, StringBuilder out) {
+    private void findings(List<Finding> findings, List<Report.TranscriptLine> shown, StringBuilder out) {
         if (findings.isEmpty()) {
             return;
         }
@@ -180,7 +189,9 @@ public final class TextReport {
                         out.append("      evidence: ").append(f.evidence()).append('\n');
                     }
                     out.append(indent("→ " + f.advice(), "      ")).append('\n');
-                    out.append(dim("      docs/findings.md#" + f.code().anchor())).append('\n');
+                    String line = TranscriptRefs.of(f, shown).stream().mapToObj(i -> "transcript line " + (i + 1)
+                            + " · ").findFirst().orElse("");
+                    out.append(dim("      " + line + "docs/findings.md#" + f.code().anchor())).append('\n');
                 });
         out.append('\n');
     }

@@ -233,4 +233,27 @@ class SmtpTestCheckTest {
                         + "equal: shuffled\\)"));
         assertThat(r.verdict().status()).isEqualTo(Status.OK);
     }
+
+    @Test
+    void run_everyHostBusy_isDegradedBecauseSendersRetry() throws Exception {
+        mx1.greeting("421 4.7.0 mx1 Too many connections, try again later");
+        mx2.greeting("421 4.7.0 mx2 Too many connections, try again later");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.DEGRADED);
+        assertThat(r.verdict().summary()).startsWith("Mail to alice@corp.test is deferred for now: mx1.corp.test "
+                + "(421 4.7.0 mx1 Too many connections, try again later)");
+        assertThat(codes(r)).contains(FindingCode.SMTP_SERVICE_UNAVAILABLE);
+    }
+
+    @Test
+    void run_findingPointsAtTheReplyLineInTheTranscript() throws Exception {
+        mx1.reply("RCPT", "550 5.1.1 <nobody@corp.test>: Recipient address rejected: User unknown");
+        Report r = run("smtptest nobody@corp.test");
+        Finding unknown = r.findings().stream().filter(f -> f.code() == FindingCode.RCPT_USER_UNKNOWN).findFirst()
+                .orElseThrow();
+        int line = dev.mxdoctor.report.TranscriptRefs.of(unknown, r.transcript()).orElseThrow();
+        assertThat(r.transcript().get(line).line()).isEqualTo(
+                "550 5.1.1 <nobody@corp.test>: Recipient address rejected: User unknown");
+        assertThat(r.transcript().get(line).host()).isEqualTo("mx1.corp.test");
+    }
 }

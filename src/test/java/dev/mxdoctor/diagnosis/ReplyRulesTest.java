@@ -61,4 +61,14 @@ class ReplyRulesTest {
             assertThat(m.blocklist().orElse("")).isEqualTo(c.list());
         }
     }
+
+    @Test
+    void providerAdvice_wellKnownProviders_pointAtTheirPages() throws Exception {
+        assertThat(ReplyRules.providerAdvice(SmtpReply.parse(List.of("550 5.7.1 ... on our block list (S3140)."))))
+                .hasValueSatisfying(a -> assertThat(a).contains("sender.office.com"));
+        assertThat(ReplyRules.providerAdvice(SmtpReply.parse(List.of(
+                "550-5.7.26 This mail is unauthenticated", "550 5.7.26 https://support.google.com/mail/?p=Unauth"))))
+                .hasValueSatisfying(a -> assertThat(a).contains("answer/81126"));
+        assertThat(ReplyRules.providerAdvice(SmtpReply.parse(List.of("550 5.1.1 User unknown")))).isEmpty();
+    }
 }
