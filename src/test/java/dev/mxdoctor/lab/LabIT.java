@@ -200,4 +200,16 @@ class LabIT {
         assertThat(r.json.getAsJsonArray("records").get(0).getAsJsonObject().get("data").getAsString())
                 .contains("mxdoctor lab blocklist");
     }
+
+    @Test
+    void mx_refusedPrimary_isPingedToTellAFilteredPortFromADeadHost() throws Exception {
+        Result r = mxdoctor(Map.of("MXDOCTOR_PING", "true"), "mx", "backup.lab.test");
+        JsonObject dead = r.json.getAsJsonArray("mx").get(0).getAsJsonObject().getAsJsonArray("probes").get(0)
+                .getAsJsonObject();
+        assertThat(dead.get("outcome").getAsString()).isEqualTo("refused");
+        // lab/install installs iputils-ping; as root it may send ICMP echo to the lab's own loopback address.
+        assertThat(dead.getAsJsonObject("ping").get("result").getAsString()).isEqualTo("reply");
+        assertThat(r.json.getAsJsonArray("findings").toString())
+                .contains("the host answers ping").contains("port 25 is closed");
+    }
 }
