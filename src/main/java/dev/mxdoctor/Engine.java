@@ -75,9 +75,13 @@ public final class Engine implements AutoCloseable {
         };
     }
 
-    /** The DNS cache, for metrics. */
-    public CachingDnsClient dnsCache() {
-        return cache;
+    /** Counters in Prometheus' text format, for the bot's /metrics. */
+    public String metrics() {
+        var stats = cache.stats();
+        return "# TYPE mxdoctor_dns_cache_hits_total counter\nmxdoctor_dns_cache_hits_total " + stats.hitCount()
+                + "\n# TYPE mxdoctor_dns_cache_misses_total counter\nmxdoctor_dns_cache_misses_total "
+                + stats.missCount() + "\n# TYPE mxdoctor_dns_cache_entries gauge\nmxdoctor_dns_cache_entries "
+                + cache.size() + "\n";
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.mxdoctor.command.UsageException;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TextReport;
+import dev.mxdoctor.slack.SlackBot;
+import dev.mxdoctor.slack.SlackSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,6 +49,9 @@ public final class Main {
 
     /** Runs one command; returns the exit status. */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean terminal) {
+        if (args.length > 0 && args[0].equals("bot")) {
+            return bot(env, err);
+        }
         Invocation invocation;
         try {
             invocation = new CommandParser().parse(Arrays.asList(args));
@@ -79,6 +84,36 @@ public final class Main {
         }
         out.print(invocation.json() ? JsonReport.render(report) + "\n" : new TextReport(colour).render(report));
         return report.verdict().status().exitCode();
+    }
+
+    /** {@code mxdoctor bot}: runs the Slack bot until the process is stopped. */
+    static int bot(Map<String, String> env, PrintStream err) {
+        Config config;
+        SlackSettings slack;
+        try {
+            config = Config.fromEnvironment(env);
+            slack = SlackSettings.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            err.println("mxdoctor: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        Engine engine = new Engine(config, Clock.systemUTC());
+        SlackBot bot = new SlackBot(slack, engine::run, engine::metrics);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            bot.close();
+            engine.close();
+        }));
+        try {
+            bot.start();
+            Thread.currentThread().join(); // the bot runs on its own threads until the process is stopped
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
+            err.println("mxdoctor: the bot could not start: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** One self-overwriting progress line on stderr. */

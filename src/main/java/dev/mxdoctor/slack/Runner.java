@@ -1,0 +1,181 @@
+package dev.mxdoctor.slack;
+
+import dev.mxdoctor.check.Progress;
+import dev.mxdoctor.command.Invocation;
+import dev.mxdoctor.report.Report;
+import dev.mxdoctor.work.WorkerPool;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one check for Slack: posts a short parent message, keeps it current (at most once a second), replaces it
+ * with the summary, and puts findings and transcript into its thread. Where the bot may not post, answers through
+ * the command's response_url and says how to invite it. Internal errors become a short message with an error id.
+ */
+final class Runner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+    static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
+
+    /** One run: what was asked, by whom, and where the answer goes. */
+    record Spec(String runId, String commandLine, Invocation invocation, String user, String channel,
+            String threadTs, String responseUrl) {}
+
+    private final Poster poster;
+    private final BiFunction<Invocation, Progress, Report> checks;
+    private final WorkerPool pool;
+    private final RecentRuns recent;
+    private final String docs;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+
+    Runner(Poster poster, BiFunction<Invocation, Progress, Report> checks, WorkerPool pool, RecentRuns recent,
+            String docs) {
+        this.poster = poster;
+        this.checks = checks;
+        this.pool = pool;
+        this.recent = recent;
+        this.docs = docs;
+    }
+
+    static String newRunId() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+
+    /** Submits the run; false (with the reason told to the user) when the pool refuses it. */
+    void submit(Spec spec) throws WorkerPool.Rejected {
+        pool.submit(spec.runId(), spec.user(), new WorkerPool.Job() {
+            @Override
+            public void run() {
+                execute(spec);
+            }
+
+            @Override
+            public void cancelledBeforeStart() {
+                LOG.info("run {} cancelled before it started", spec.runId());
+            }
+        });
+        accepted.incrementAndGet();
+    }
+
+    /** How many runs were accepted since start (for tests and metrics). */
+    int accepted() {
+        return accepted.get();
+    }
+
+    void execute(Spec spec) {
+        String parentTs = null;
+        boolean viaResponseUrl = false;
+        try {
+            SlackRender.Message first = SlackRender.running(spec.commandLine(), "Checking " + subject(spec) + "…",
+                    spec.user(), spec.runId());
+            try {
+                parentTs = poster.post(spec.channel(), spec.threadTs(), first);
+            } catch (Poster.SlackError e) {
+                if (!e.cannotPost() || spec.responseUrl() == null) {
+                    throw e;
+                }
+                viaResponseUrl = true;
+                LOG.info("run {}: cannot post in {} ({}), answering through response_url", spec.runId(),
+                        spec.channel(), e.error());
+            }
+            Progress progress = viaResponseUrl ? Progress.NONE : throttled(spec, parentTs);
+            Report report = checks.apply(spec.invocation(), progress);
+            boolean interrupted = Thread.interrupted(); // clear it: the answer must still reach Slack
+            boolean cancelled = pool.isCancelled(spec.runId()) || interrupted;
+            String note = cancelled ? "cancelled: this is what was seen before" : "";
+            recent.add(spec.user(), new RecentRuns.Run(spec.commandLine(), report.verdict().status(),
+                    report.verdict().summary(), report.started()));
+            List<SlackRender.Message> thread = SlackRender.thread(report, docs);
+            if (viaResponseUrl) {
+                answerThroughResponseUrl(spec, report, thread);
+                return;
+            }
+            poster.update(spec.channel(), parentTs, SlackRender.summary(report, spec.commandLine(), spec.user(),
+                    note, docs));
+            String replyTs = spec.threadTs() != null ? spec.threadTs() : parentTs;
+            for (SlackRender.Message m : thread) {
+                poster.post(spec.channel(), replyTs, m);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("run {} interrupted while talking to Slack", spec.runId());
+        } catch (Exception e) {
+            reportInternalError(spec, parentTs, viaResponseUrl, e);
+        }
+    }
+
+    /** The response_url may be used five times: the summary, then the transcript in at most three parts. */
+    private void answerThroughResponseUrl(Spec spec, Report report, List<SlackRender.Message> thread)
+            throws Poster.SlackError {
+        String invite = "I can't post in this conversation, so only you see this; invite me with `/invite "
+                + "@mxdoctor` to get answers in the channel with the transcript in a thread";
+        poster.respond(spec.responseUrl(), SlackRender.summary(report, spec.commandLine(), spec.user(), invite, docs),
+                false);
+        int parts = Math.min(thread.size(), 3);
+        for (int i = 0; i < parts; i++) {
+            poster.respond(spec.responseUrl(), thread.get(i), false);
+        }
+    }
+
+    private Progress throttled(Spec spec, String parentTs) {
+        long[] last = {System.nanoTime()};
+        return message -> {
+            long now = System.nanoTime();
+            synchronized (last) {
+                if (now - last[0] < PROGRESS_INTERVAL_NANOS) {
+                    return;
+                }
+                last[0] = now;
+            }
+            try {
+                poster.update(spec.channel(), parentTs, SlackRender.running(spec.commandLine(), message, spec.user(),
+                        spec.runId()));
+            } catch (Poster.SlackError e) {
+                LOG.warn("run {}: progress update failed: {}", spec.runId(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    private void reportInternalError(Spec spec, String parentTs, boolean viaResponseUrl, Exception e) {
+        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        LOG.error("run {} ({}) failed, error id {}", spec.runId(), spec.commandLine(), id, e);
+        SlackRender.Message m = new SlackRender.Message("mxdoctor hit an internal error (error id " + id + ")",
+                jsonArrayOf(SlackRender.section(":boom: mxdoctor hit an internal error while running `"
+                        + SlackRender.escape(spec.commandLine()) + "` (error id `" + id + "`). The details are in "
+                        + "its log.")));
+        try {
+            if (viaResponseUrl || parentTs == null) {
+                if (spec.responseUrl() != null) {
+                    poster.respond(spec.responseUrl(), m, false);
+                } else {
+                    poster.ephemeral(spec.channel(), spec.user(), spec.threadTs(), m.text());
+                }
+            } else {
+                poster.update(spec.channel(), parentTs, m);
+            }
+        } catch (Exception again) {
+            LOG.error("run {}: could not even report error id {}: {}", spec.runId(), id, again.getMessage());
+        }
+    }
+
+    private static com.google.gson.JsonArray jsonArrayOf(com.google.gson.JsonObject o) {
+        com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+        a.add(o);
+        return a;
+    }
+
+    private static String subject(Spec spec) {
+        return switch (spec.invocation().request()) {
+            case dev.mxdoctor.command.Request.Mx mx -> "MX for " + mx.domain().display();
+            case dev.mxdoctor.command.Request.SmtpTest t -> "delivery to " + t.recipient().display();
+            case dev.mxdoctor.command.Request.Dns d -> d.query() + " " + d.type();
+            case dev.mxdoctor.command.Request.Help h -> "help";
+        };
+    }
+}

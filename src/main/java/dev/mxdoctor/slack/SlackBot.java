@@ -1,0 +1,230 @@
+package dev.mxdoctor.slack;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.model.event.AppHomeOpenedEvent;
+import com.slack.api.model.event.AppMentionEvent;
+import com.slack.api.model.event.MessageEvent;
+import dev.mxdoctor.check.Progress;
+import dev.mxdoctor.command.CommandParser;
+import dev.mxdoctor.command.Invocation;
+import dev.mxdoctor.command.Request;
+import dev.mxdoctor.command.UsageException;
+import dev.mxdoctor.report.Report;
+import dev.mxdoctor.work.WorkerPool;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Slack face of mxdoctor: the Bolt app with its slash commands ({@code /mx}, {@code /smtptest},
+ * {@code /mxdoctor}), mentions in channels and threads, direct messages, buttons and the App Home tab. Every
+ * handler parses with the same grammar as the CLI, hands the work to the worker pool and acknowledges at once.
+ */
+public final class SlackBot implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlackBot.class);
+    private static final Pattern LEADING_MENTION = Pattern.compile("^(\\s*<@[A-Z0-9]+(\\|[^>]*)?>\\s*)+");
+
+    private final SlackSettings settings;
+    private final App app;
+    private final Poster poster;
+    private final Runner runner;
+    private final WorkerPool pool;
+    private final RecentRuns recent = new RecentRuns();
+    private final CommandParser parser = new CommandParser();
+    private final Cache<String, Boolean> seenEvents = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(15)).maximumSize(100_000).build();
+    private final Supplier<String> metrics;
+    private SocketModeApp socketMode;
+    private HttpEventsServer http;
+
+    /**
+     * @param checks runs a check (the engine); the bot knows nothing else of it
+     * @param metrics text for /metrics in HTTP mode
+     */
+    public SlackBot(SlackSettings settings, BiFunction<Invocation, Progress, Report> checks, Supplier<String> metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        SlackConfig slackConfig = new SlackConfig();
+        settings.apiUrl().ifPresent(url -> slackConfig.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url
+                : url + "/"));
+        slackConfig.setPrettyResponseLoggingEnabled(false);
+        Slack slack = Slack.getInstance(slackConfig);
+        AppConfig.AppConfigBuilder config = AppConfig.builder().singleTeamBotToken(settings.botToken()).slack(slack);
+        settings.signingSecret().ifPresent(config::signingSecret);
+        this.app = new App(config.build());
+        this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser());
+        this.poster = new Poster(slack, settings.botToken(), settings.postInterval());
+        this.runner = new Runner(poster, checks, pool, recent, settings.docsUrl());
+        register();
+    }
+
+    private void register() {
+        app.command("/mx", (req, ctx) -> slash("mx", req.getPayload(), ctx));
+        app.command("/smtptest", (req, ctx) -> slash("smtptest", req.getPayload(), ctx));
+        app.command("/mxdoctor", (req, ctx) -> slash("", req.getPayload(), ctx));
+        app.event(AppMentionEvent.class, (payload, ctx) -> {
+            AppMentionEvent e = payload.getEvent();
+            if (firstDelivery(payload.getEventId())) {
+                // A mention at the top of a channel is answered in a thread under it, to keep channels tidy.
+                String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
+                conversational(e.getText(), e.getUser(), e.getChannel(), thread);
+            }
+            return ctx.ack();
+        });
+        app.event(MessageEvent.class, (payload, ctx) -> {
+            MessageEvent e = payload.getEvent();
+            boolean direct = "im".equals(e.getChannelType()) && e.getBotId() == null && e.getSubtype() == null;
+            if (direct && firstDelivery(payload.getEventId())) {
+                conversational(e.getText(), e.getUser(), e.getChannel(), e.getThreadTs());
+            }
+            return ctx.ack();
+        });
+        app.event(AppHomeOpenedEvent.class, (payload, ctx) -> {
+            String user = payload.getEvent().getUser();
+            if ("home".equals(payload.getEvent().getTab())) {
+                background(() -> poster.publishHome(user, SlackRender.home(recent.of(user)).toString()));
+            }
+            return ctx.ack();
+        });
+        app.blockAction("rerun", (req, ctx) -> {
+            BlockActionPayload p = req.getPayload();
+            String commandLine = p.getActions().get(0).getValue();
+            String channel = p.getChannel().getId();
+            String thread = p.getContainer().getThreadTs() != null ? p.getContainer().getThreadTs()
+                    : p.getContainer().getMessageTs();
+            start(commandLine, p.getUser().getId(), channel, thread, p.getResponseUrl())
+                    .ifPresent(problem -> background(() -> poster.ephemeral(channel, p.getUser().getId(), thread,
+                            problem)));
+            return ctx.ack();
+        });
+        app.blockAction("cancel", (req, ctx) -> {
+            String runId = req.getPayload().getActions().get(0).getValue();
+            boolean cancelled = pool.cancel(runId);
+            LOG.info("run {} cancel requested by {}: {}", runId, req.getPayload().getUser().getId(),
+                    cancelled ? "cancelling" : "already finished");
+            return ctx.ack();
+        });
+    }
+
+    /** A slash command: usage problems and help are answered privately in the ack itself. */
+    private Response slash(String command, com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload p,
+            com.slack.api.bolt.context.builtin.SlashCommandContext ctx) {
+        String text = p.getText() == null ? "" : p.getText().strip();
+        String commandLine = command.isEmpty() ? (text.isEmpty() ? "help" : text) : command + " " + text;
+        Optional<String> problem = start(commandLine, p.getUserId(), p.getChannelId(), null, p.getResponseUrl());
+        return problem.map(ctx::ack).orElseGet(ctx::ack);
+    }
+
+    /** A mention or direct message: problems go back as an ephemeral message in the same place. */
+    private void conversational(String rawText, String user, String channel, String thread) {
+        String commandLine = LEADING_MENTION.matcher(rawText == null ? "" : rawText).replaceFirst("").strip();
+        if (commandLine.isEmpty()) {
+            commandLine = "help";
+        }
+        start(commandLine, user, channel, thread, null)
+                .ifPresent(problem -> background(() -> poster.ephemeral(channel, user, thread, problem)));
+    }
+
+    /**
+     * Parses and submits a run. Returns what to tell the user privately instead: a usage error, help, or why the
+     * run was refused; empty when the run was accepted.
+     */
+    Optional<String> start(String commandLine, String user, String channel, String thread, String responseUrl) {
+        Invocation invocation;
+        try {
+            invocation = parser.parse(commandLine);
+        } catch (UsageException e) {
+            return Optional.of(SlackRender.usageError(e.getMessage(), e.usage()));
+        }
+        if (invocation.request() instanceof Request.Help h) {
+            return Optional.of(SlackRender.help(h.topic().orElse(null)));
+        }
+        Runner.Spec spec = new Runner.Spec(Runner.newRunId(), commandLine.strip(), invocation, user, channel, thread,
+                responseUrl);
+        try {
+            runner.submit(spec);
+            return Optional.empty();
+        } catch (WorkerPool.Rejected e) {
+            return Optional.of(":hand: " + e.getMessage());
+        }
+    }
+
+    /** Slack redelivers events it thinks were lost; the event id says whether this one was already handled. */
+    private boolean firstDelivery(String eventId) {
+        if (eventId == null) {
+            return true;
+        }
+        return seenEvents.asMap().putIfAbsent(eventId, Boolean.TRUE) == null;
+    }
+
+    @FunctionalInterface
+    private interface SlackCall {
+        void run() throws Exception;
+    }
+
+    private static void background(SlackCall call) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                call.run();
+            } catch (Exception e) {
+                LOG.warn("Slack call failed: {}", e.getMessage());
+            }
+        });
+    }
+
+    /** Connects: Socket Mode when an app token is set, otherwise serves HTTP on MXDOCTOR_HTTP_PORT. */
+    public void start() throws Exception {
+        if (settings.socketMode()) {
+            socketMode = new SocketModeApp(settings.appToken().orElseThrow(), app, 20);
+            socketMode.startAsync();
+            LOG.info("mxdoctor bot connected in Socket Mode");
+        } else {
+            app.start();
+            http = new HttpEventsServer(app, new InetSocketAddress(settings.httpPort()), metrics);
+            http.start();
+            LOG.info("mxdoctor bot serving /slack/events on port {}", http.port());
+        }
+    }
+
+    /** The HTTP port actually bound (for tests that ask for port 0). */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (socketMode != null) {
+                socketMode.stop();
+            }
+            if (http != null) {
+                http.close();
+            }
+            app.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the bot: {}", e.getMessage());
+        }
+        pool.close();
+    }
+
+    /** Runs accepted since start. */
+    int acceptedRuns() {
+        return runner.accepted();
+    }
+
+}

@@ -1,0 +1,335 @@
+package dev.mxdoctor.slack;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.mxdoctor.command.Usage;
+import dev.mxdoctor.diagnosis.AddressProbe;
+import dev.mxdoctor.diagnosis.Finding;
+import dev.mxdoctor.diagnosis.Severity;
+import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.report.Report;
+import dev.mxdoctor.report.TranscriptRefs;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Turns reports into Slack messages (Block Kit JSON). Pure: no client, no clock. Slack's limits shape it: a section
+ * holds at most 3,000 characters, a message at most 50 blocks, and long payloads are refused well below the
+ * documented totals, so thread replies stay under about {@value #MESSAGE_BUDGET} characters each.
+ */
+final class SlackRender {
+
+    static final int SECTION_LIMIT = 2900;
+    static final int MESSAGE_BUDGET = 11000;
+    static final int MAX_SECTIONS = 20;
+
+    private SlackRender() {}
+
+    /** One Slack message: fallback text and blocks. */
+    record Message(String text, JsonArray blocks) {
+        String blocksJson() {
+            return blocks.toString();
+        }
+    }
+
+    static String emoji(Verdict.Status s) {
+        return switch (s) {
+            case OK -> ":large_green_circle:";
+            case DEGRADED -> ":large_orange_circle:";
+            case FAILING -> ":red_circle:";
+            case INCONCLUSIVE -> ":white_circle:";
+        };
+    }
+
+    /** The parent message while a run is under way, with a Cancel button. */
+    static Message running(String commandLine, String progress, String user, String runId) {
+        JsonArray blocks = new JsonArray();
+        blocks.add(section(":hourglass_flowing_sand: *" + escape(progress) + "*"));
+        blocks.add(context("`" + escape(commandLine) + "` · asked by <@" + user + ">"));
+        blocks.add(actions(button("Cancel", "cancel", runId, "danger")));
+        return new Message(progress, blocks);
+    }
+
+    /** The parent message once the run is over: the summary and a Re-run button. */
+    static Message summary(Report r, String commandLine, String user, String transcriptNote, String docs) {
+        JsonArray blocks = new JsonArray();
+        Verdict v = r.verdict();
+        String headline = emoji(v.status()) + " *" + v.status().label().toUpperCase(java.util.Locale.ROOT) + "* — "
+                + escape(v.summary());
+        blocks.add(section(truncate(headline)));
+        List<Finding> key = r.findings().stream()
+                .filter(f -> f.severity().compareTo(Severity.WARNING) >= 0)
+                .sorted(Comparator.comparing(Finding::severity).reversed())
+                .limit(4).toList();
+        if (!key.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (Finding f : key) {
+                sb.append("• *").append(code(f, docs)).append("*").append(f.host() == null ? "" : " " + escape(f.host())).append(": ")
+                        .append(escape(f.detail())).append("\n   _").append(escape(f.advice())).append("_\n");
+            }
+            int more = (int) r.findings().stream().filter(f -> f.severity().compareTo(Severity.WARNING) >= 0).count()
+                    - key.size();
+            if (more > 0) {
+                sb.append("_and ").append(more).append(" more in the thread_");
+            }
+            blocks.add(section(truncate(sb.toString())));
+        }
+        if (!r.mx().isEmpty()) {
+            blocks.add(section(truncate("```" + mxTable(r.mx()) + "```")));
+        } else if (!r.records().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            r.records().forEach(l -> sb.append(l.name()).append(' ').append(l.ttl()).append(" IN ").append(l.type())
+                    .append(' ').append(l.data()).append('\n'));
+            blocks.add(section(truncate("```" + sb + "```")));
+        }
+        String time = r.elapsedMs() < 1000 ? r.elapsedMs() + " ms"
+                : String.format(java.util.Locale.ROOT, "%.1f s", r.elapsedMs() / 1000.0);
+        blocks.add(context("`" + escape(commandLine) + "` · asked by <@" + user + "> · " + time + " · resolver "
+                + escape(r.resolver()) + (transcriptNote.isEmpty() ? "" : " · " + transcriptNote)));
+        blocks.add(actions(button("Re-run", "rerun", commandLine, "primary")));
+        return new Message(v.status().label().toUpperCase(java.util.Locale.ROOT) + ": " + v.summary(), blocks);
+    }
+
+    /** A compact MX table: one line per address. */
+    static String mxTable(List<Report.MxEntry> mx) {
+        StringBuilder sb = new StringBuilder();
+        for (Report.MxEntry m : mx) {
+            if (m.probes().isEmpty()) {
+                sb.append(String.format("%-4d %s %s%n", m.preference(), m.host(),
+                        m.addresses().isEmpty() ? "(no address)" : String.join(", ", m.addresses())));
+            }
+            for (AddressProbe p : m.probes()) {
+                String tls = p.tls().map(t -> t.protocol() + (t.trusted() ? "" : " untrusted")
+                        + (t.namesHost() ? "" : " wrong-name")).orElse(p.tlsFailure().isPresent() ? "tls-failed"
+                        : p.outcome() == AddressProbe.Outcome.OK ? "no-tls" : "");
+                sb.append(String.format("%-4d %s %s %s%s %s%n", m.preference(), m.host(), p.address(),
+                        p.outcome().label(), p.greetingMs().isPresent() ? " " + p.greetingMs().getAsLong() + "ms" : "",
+                        tls).replace("  ", " "));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The thread replies: the findings (each pointing at the reply and line of the transcript it came from), then
+     * the transcript, one dialogue after the other, split so that no message breaks Slack's limits.
+     */
+    static List<Message> thread(Report r, String docs) {
+        List<String> transcriptSections = new ArrayList<>();
+        Map<Integer, int[]> where = new LinkedHashMap<>(); // transcript index -> {section, line in section}
+        List<Report.TranscriptLine> shown = grouped(r.transcript());
+        StringBuilder current = new StringBuilder();
+        String dialogue = null;
+        int lineInSection = 0;
+        for (int i = 0; i < shown.size(); i++) {
+            Report.TranscriptLine t = shown.get(i);
+            String who = t.host() + (t.address().isEmpty() ? "" : " [" + t.address() + "]");
+            String header = !who.equals(dialogue) ? "── " + who + "\n" : "";
+            String line = String.format("%6d ms %s %s%n", t.atMs(), t.dir() == 'I' ? " *" : t.dir() + ":",
+                    t.line().length() > 500 ? t.line().substring(0, 500) + "…" : t.line());
+            if (current.length() + header.length() + line.length() > SECTION_LIMIT - 8) {
+                transcriptSections.add(current.toString());
+                current = new StringBuilder();
+                lineInSection = 0;
+                header = "── " + who + " (continued)\n";
+            }
+            dialogue = who;
+            current.append(header).append(line);
+            lineInSection++;
+            where.put(r.transcript().indexOf(t), new int[] {transcriptSections.size(), lineInSection});
+        }
+        if (!current.isEmpty()) {
+            transcriptSections.add(current.toString());
+        }
+        List<String> sections = new ArrayList<>();
+        int findingsSections = 0;
+        if (!r.findings().isEmpty()) {
+            StringBuilder sb = new StringBuilder("*Findings*\n");
+            for (Finding f : r.findings().stream().sorted(Comparator.comparing(Finding::severity).reversed())
+                    .toList()) {
+                OptionalInt ref = TranscriptRefs.of(f, r.transcript());
+                String pointer = ref.isPresent() && where.containsKey(ref.getAsInt())
+                        ? " (transcript part " + (where.get(ref.getAsInt())[0] + 1) + ", line "
+                                + where.get(ref.getAsInt())[1] + ")" : "";
+                String entry = severityIcon(f.severity()) + " *" + code(f, docs) + "*" + (f.host() == null ? "" : " " + escape(f.host()))
+                        + (f.address() == null ? "" : " [" + f.address() + "]") + pointer + "\n"
+                        + escape(f.detail()) + "\n_" + escape(f.advice()) + "_\n";
+                if (sb.length() + entry.length() > SECTION_LIMIT) {
+                    sections.add(sb.toString());
+                    findingsSections++;
+                    sb = new StringBuilder();
+                }
+                sb.append(entry);
+            }
+            sections.add(sb.toString());
+            findingsSections++;
+        }
+        for (int i = 0; i < transcriptSections.size(); i++) {
+            sections.add("*Transcript, part " + (i + 1) + "*\n```" + transcriptSections.get(i) + "```");
+        }
+        return pack(sections, findingsSections);
+    }
+
+    /** Groups sections into messages under the per-message budget. */
+    private static List<Message> pack(List<String> sections, int findingsSections) {
+        List<Message> out = new ArrayList<>();
+        JsonArray blocks = new JsonArray();
+        int size = 0;
+        String firstLine = null;
+        for (String s : sections) {
+            String text = truncate(s);
+            if (!blocks.isEmpty() && (size + text.length() > MESSAGE_BUDGET || blocks.size() >= MAX_SECTIONS)) {
+                out.add(new Message(firstLine, blocks));
+                blocks = new JsonArray();
+                size = 0;
+            }
+            if (blocks.isEmpty()) {
+                firstLine = text.lines().findFirst().orElse("").replace("*", "");
+            }
+            blocks.add(section(text));
+            size += text.length();
+        }
+        if (!blocks.isEmpty()) {
+            out.add(new Message(firstLine, blocks));
+        }
+        return out;
+    }
+
+    private static List<Report.TranscriptLine> grouped(List<Report.TranscriptLine> lines) {
+        Map<String, List<Report.TranscriptLine>> dialogues = new LinkedHashMap<>();
+        for (Report.TranscriptLine t : lines) {
+            dialogues.computeIfAbsent(t.host() + " " + t.address(), k -> new ArrayList<>()).add(t);
+        }
+        return dialogues.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The ephemeral answer to a command the grammar refused. */
+    static String usageError(String message, String usage) {
+        return ":warning: " + escape(message) + "\n```" + usage + "```";
+    }
+
+    /** Help, as mrkdwn. */
+    static String help(String topic) {
+        return "```" + (topic == null ? Usage.all() : Usage.of(topic)) + "```\nIn Slack: `/mx example.com`, "
+                + "`/smtptest alice@example.com`, `/mxdoctor dns example.com TXT`, or `@mxdoctor mx example.com` in "
+                + "any thread.";
+    }
+
+    /** The App Home view: how to use it, and the viewer's recent runs. */
+    static JsonObject home(List<RecentRuns.Run> runs) {
+        JsonArray blocks = new JsonArray();
+        JsonObject header = new JsonObject();
+        header.addProperty("type", "header");
+        header.add("text", plain("mxdoctor: why is mail not arriving?"));
+        blocks.add(header);
+        blocks.add(section("*Commands*\n• `/mx example.com` — MX records, every mail host probed on port 25, "
+                + "STARTTLS and certificates, and a diagnosis\n• `/smtptest alice@example.com` — the dialogue a "
+                + "sending server would hold, up to RCPT TO\n• `/mxdoctor dns example.com TXT` — any record\n"
+                + "• `@mxdoctor mx example.com` in an incident thread — the answer goes into that thread\n"
+                + "• `/mxdoctor help` — all commands and options"));
+        blocks.add(divider());
+        if (runs.isEmpty()) {
+            blocks.add(section("*Your recent runs*\nNone yet."));
+        } else {
+            StringBuilder sb = new StringBuilder("*Your recent runs*\n");
+            for (RecentRuns.Run run : runs.subList(0, Math.min(15, runs.size()))) {
+                sb.append(emoji(run.status())).append(" `").append(escape(run.commandLine())).append("` — ")
+                        .append(escape(truncate(run.summary(), 160))).append(" <!date^")
+                        .append(run.started().getEpochSecond()).append("^{date_short_pretty} {time}|")
+                        .append(run.started()).append(">\n");
+            }
+            blocks.add(section(truncate(sb.toString())));
+        }
+        JsonObject view = new JsonObject();
+        view.addProperty("type", "home");
+        view.add("blocks", blocks);
+        return view;
+    }
+
+    /** The finding's code, linked to its catalogue entry when the catalogue's address is configured. */
+    private static String code(Finding f, String docs) {
+        return docs.isEmpty() ? f.code().name() : "<" + docs + "#" + f.code().anchor() + "|" + f.code().name() + ">";
+    }
+
+    private static String severityIcon(Severity s) {
+        return switch (s) {
+            case INFO -> ":information_source:";
+            case WARNING -> ":warning:";
+            case ERROR -> ":x:";
+            case CRITICAL -> ":rotating_light:";
+        };
+    }
+
+    static JsonObject section(String mrkdwn) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "section");
+        JsonObject text = new JsonObject();
+        text.addProperty("type", "mrkdwn");
+        text.addProperty("text", mrkdwn);
+        o.add("text", text);
+        return o;
+    }
+
+    private static JsonObject context(String mrkdwn) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "context");
+        JsonArray elements = new JsonArray();
+        JsonObject text = new JsonObject();
+        text.addProperty("type", "mrkdwn");
+        text.addProperty("text", truncate(mrkdwn));
+        elements.add(text);
+        o.add("elements", elements);
+        return o;
+    }
+
+    private static JsonObject divider() {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "divider");
+        return o;
+    }
+
+    private static JsonObject actions(JsonObject... buttons) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "actions");
+        JsonArray elements = new JsonArray();
+        for (JsonObject b : buttons) {
+            elements.add(b);
+        }
+        o.add("elements", elements);
+        return o;
+    }
+
+    private static JsonObject button(String label, String actionId, String value, String style) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "button");
+        o.add("text", plain(label));
+        o.addProperty("action_id", actionId);
+        o.addProperty("value", value.length() > 2000 ? value.substring(0, 2000) : value);
+        o.addProperty("style", style);
+        return o;
+    }
+
+    private static JsonObject plain(String text) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "plain_text");
+        o.addProperty("text", text);
+        return o;
+    }
+
+    /** Slack's mrkdwn escaping: &, < and > only. */
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String truncate(String s) {
+        return truncate(s, SECTION_LIMIT);
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,396 @@
+package dev.mxdoctor.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.slack.api.app_backend.SlackSignature;
+import dev.mxdoctor.Config;
+import dev.mxdoctor.Engine;
+import dev.mxdoctor.check.Progress;
+import dev.mxdoctor.command.Invocation;
+import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.report.Report;
+import dev.mxdoctor.testing.FakeDnsServer;
+import dev.mxdoctor.testing.FakeSlack;
+import dev.mxdoctor.testing.FakeSlack.Call;
+import dev.mxdoctor.testing.FakeSmtpServer;
+import dev.mxdoctor.testing.Zones;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real Bolt app end to end through a local fake Slack, over real HTTP and WebSocket; the DNS and mail servers
+ * are the in-process fakes, so the assertions can be exact.
+ */
+class SlackBotTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String SECRET = "test-signing-secret";
+
+    private static FakeDnsServer dns;
+    private static FakeSmtpServer mx1;
+    private static Engine engine;
+
+    private FakeSlack slack;
+    private SlackBot bot;
+
+    @BeforeAll
+    static void servers() {
+        mx1 = FakeSmtpServer.start(new InetSocketAddress("127.0.3.61", 0));
+        dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx1", "mx1 A 127.0.3.61"));
+        engine = new Engine(Config.fromEnvironment(Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(),
+                "MXDOCTOR_NS_PORT", String.valueOf(dns.port()), "MXDOCTOR_SMTP_PORT", String.valueOf(mx1.port()),
+                "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_PING", "off")),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stopServers() {
+        engine.close();
+        dns.close();
+        mx1.close();
+    }
+
+    @BeforeEach
+    void fakeSlack() {
+        slack = new FakeSlack();
+    }
+
+    @AfterEach
+    void stop() {
+        if (bot != null) {
+            bot.close();
+        }
+        slack.close();
+    }
+
+    private SlackBot socketBot(BiFunction<Invocation, Progress, Report> checks) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_APP_TOKEN",
+                "xapp-test", "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0"));
+        bot = new SlackBot(SlackSettings.fromEnvironment(env), checks, engine::metrics);
+        bot.start();
+        return bot;
+    }
+
+    private SlackBot socketBot() throws Exception {
+        return socketBot(engine::run);
+    }
+
+    private SlackBot httpBot() throws Exception {
+        bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-test",
+                "SLACK_SIGNING_SECRET", SECRET, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
+                "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, engine::metrics);
+        bot.start();
+        return bot;
+    }
+
+    private static JsonObject slashPayload(String command, String text, String channel, String responseUrl) {
+        JsonObject p = new JsonObject();
+        p.addProperty("token", "legacy");
+        p.addProperty("team_id", "T0FAKE");
+        p.addProperty("team_domain", "fake");
+        p.addProperty("channel_id", channel);
+        p.addProperty("channel_name", "incidents");
+        p.addProperty("user_id", "U0ALICE");
+        p.addProperty("user_name", "alice");
+        p.addProperty("command", command);
+        p.addProperty("text", text);
+        p.addProperty("api_app_id", "A0FAKE");
+        p.addProperty("response_url", responseUrl);
+        p.addProperty("trigger_id", "trigger");
+        return p;
+    }
+
+    private static JsonObject event(String eventId, JsonObject event) {
+        JsonObject p = new JsonObject();
+        p.addProperty("token", "legacy");
+        p.addProperty("team_id", "T0FAKE");
+        p.addProperty("api_app_id", "A0FAKE");
+        p.add("event", event);
+        p.addProperty("type", "event_callback");
+        p.addProperty("event_id", eventId);
+        p.addProperty("event_time", 1700000000);
+        return p;
+    }
+
+    private static JsonObject mention(String text, String channel, String ts, String threadTs) {
+        JsonObject e = new JsonObject();
+        e.addProperty("type", "app_mention");
+        e.addProperty("user", "U0ALICE");
+        e.addProperty("text", text);
+        e.addProperty("ts", ts);
+        if (threadTs != null) {
+            e.addProperty("thread_ts", threadTs);
+        }
+        e.addProperty("channel", channel);
+        e.addProperty("event_ts", ts);
+        return e;
+    }
+
+    /** Waits until the run's summary (a chat.update with a verdict) and all its thread replies are in. */
+    private List<Call> awaitRun(String channel) throws InterruptedException {
+        return slack.await(calls -> calls.stream().anyMatch(c -> c.method().equals("chat.update")
+                && c.param("channel").equals(channel) && c.param("blocks").contains("Re-run"))
+                && calls.stream().anyMatch(c -> c.method().equals("chat.postMessage") && c.param("thread_ts") != null
+                        && c.param("channel").equals(channel) && c.param("blocks").contains("Transcript, part")),
+                WAIT, "a complete run in " + channel);
+    }
+
+    private static List<Call> of(List<Call> calls, String method, String channel) {
+        return calls.stream().filter(c -> c.method().equals(method) && channel.equals(c.param("channel"))).toList();
+    }
+
+    @Test
+    void slashCommand_overSocketMode_acksThenPostsSummaryAndThreadedTranscript() throws Exception {
+        socketBot();
+        String envelope = slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C1",
+                slack.responseUrl("r1")), 0);
+        JsonObject ack = slack.awaitAck(envelope, WAIT);
+        assertThat(ack.get("envelope_id").getAsString()).isEqualTo(envelope);
+        List<Call> calls = awaitRun("C1");
+        assertThat(slack.calls("auth.test")).isNotEmpty();
+        Call parent = of(calls, "chat.postMessage", "C1").get(0);
+        assertThat(parent.param("thread_ts")).isNull();
+        assertThat(parent.param("text")).isEqualTo("Checking MX for ok.test…");
+        assertThat(parent.param("blocks")).contains("Cancel");
+        assertThat(parent.token()).isEqualTo("xoxb-test");
+        String parentTs = parent.ts();
+        Call summary = of(calls, "chat.update", "C1").stream().filter(c -> c.param("blocks").contains("Re-run"))
+                .findFirst().orElseThrow();
+        assertThat(summary.param("ts")).isEqualTo(parentTs);
+        assertThat(summary.param("text")).startsWith("OK: Mail for ok.test goes to mx1.ok.test");
+        assertThat(summary.param("blocks")).contains(":large_green_circle:").contains("asked by <@U0ALICE>")
+                .contains("127.0.3.61");
+        List<Call> replies = of(calls, "chat.postMessage", "C1").stream().filter(c -> c.param("thread_ts") != null)
+                .toList();
+        assertThat(replies).allSatisfy(r -> assertThat(r.param("thread_ts")).isEqualTo(parentTs));
+        String thread = replies.stream().map(r -> r.param("blocks")).collect(Collectors.joining());
+        assertThat(thread).contains("TLS_NOT_OFFERED").contains("C: EHLO mxdoctor.test")
+                .contains("S: 220 fake.test ESMTP ready");
+    }
+
+    @Test
+    void slashCommand_usageError_isAnsweredPrivatelyInTheAck() throws Exception {
+        socketBot();
+        String envelope = slack.sendEnvelope("slash_commands", slashPayload("/mx", "exa$mple.com", "C1",
+                slack.responseUrl("r2")), 0);
+        JsonObject ack = slack.awaitAck(envelope, WAIT);
+        assertThat(ack.getAsJsonObject("payload").get("text").getAsString())
+                .contains("'$' cannot be in a host name").contains("usage: mx <domain>");
+        assertThat(bot.acceptedRuns()).isZero();
+        assertThat(slack.calls("chat.postMessage")).isEmpty();
+    }
+
+    @Test
+    void mentionInThread_isAnsweredInThatThread() throws Exception {
+        socketBot();
+        slack.sendEnvelope("events_api", event("Ev1", mention("<@U0BOT> mx ok.test", "C2", "1700000000.000500",
+                "1700000000.000100")), 0);
+        List<Call> calls = awaitRun("C2");
+        assertThat(of(calls, "chat.postMessage", "C2")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.param("thread_ts")).isEqualTo("1700000000.000100"));
+    }
+
+    @Test
+    void retriedEvent_runsOnce() throws Exception {
+        socketBot();
+        JsonObject e = event("Ev2", mention("<@U0BOT> mx ok.test", "C3", "1700000000.000600", null));
+        String first = slack.sendEnvelope("events_api", e, 0);
+        String retry = slack.sendEnvelope("events_api", e, 1);
+        slack.awaitAck(first, WAIT);
+        slack.awaitAck(retry, WAIT);
+        awaitRun("C3");
+        assertThat(bot.acceptedRuns()).isEqualTo(1);
+        assertThat(of(slack.calls(), "chat.postMessage", "C3").stream()
+                .filter(c -> c.param("text").startsWith("Checking"))).hasSize(1);
+    }
+
+    @Test
+    void rerunClick_postsANewRunInTheSameThread() throws Exception {
+        socketBot();
+        JsonObject p = new JsonObject();
+        p.addProperty("type", "block_actions");
+        p.add("user", JsonParser.parseString("{\"id\":\"U0BOB\",\"username\":\"bob\",\"team_id\":\"T0FAKE\"}"));
+        p.addProperty("api_app_id", "A0FAKE");
+        p.add("team", JsonParser.parseString("{\"id\":\"T0FAKE\",\"domain\":\"fake\"}"));
+        p.add("container", JsonParser.parseString("{\"type\":\"message\",\"message_ts\":\"1700000000.000900\","
+                + "\"channel_id\":\"C4\",\"is_ephemeral\":false}"));
+        p.add("channel", JsonParser.parseString("{\"id\":\"C4\",\"name\":\"incidents\"}"));
+        p.addProperty("trigger_id", "trigger");
+        p.addProperty("response_url", slack.responseUrl("r4"));
+        p.add("actions", JsonParser.parseString("[{\"action_id\":\"rerun\",\"block_id\":\"b\",\"type\":\"button\","
+                + "\"value\":\"mx ok.test\",\"action_ts\":\"1700000001.0\"}]"));
+        slack.awaitAck(slack.sendEnvelope("interactive", p, 0), WAIT);
+        List<Call> calls = awaitRun("C4");
+        assertThat(of(calls, "chat.postMessage", "C4"))
+                .allSatisfy(c -> assertThat(c.param("thread_ts")).isEqualTo("1700000000.000900"));
+        assertThat(of(calls, "chat.update", "C4").stream().filter(c -> c.param("blocks").contains("Re-run")))
+                .anySatisfy(c -> assertThat(c.param("blocks")).contains("asked by <@U0BOB>"));
+    }
+
+    @Test
+    void notInChannel_answersThroughTheResponseUrlAndSaysHowToInvite() throws Exception {
+        socketBot();
+        slack.notInChannel("CPRIV");
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "CPRIV", slack.responseUrl("r5")), 0);
+        List<Call> calls = slack.await(cs -> cs.stream().filter(c -> c.method().equals("response_url:r5")).count()
+                >= 2, WAIT, "the summary and transcript through response_url");
+        List<Call> responses = calls.stream().filter(c -> c.method().equals("response_url:r5")).toList();
+        assertThat(responses.get(0).param("text")).startsWith("OK: Mail for ok.test");
+        assertThat(responses.get(0).param("blocks")).contains("/invite @mxdoctor");
+        assertThat(responses.get(0).param("response_type")).isEqualTo("ephemeral");
+        assertThat(responses).hasSizeLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void rateLimited_waitsRetryAfterAndLosesNothing() throws Exception {
+        socketBot();
+        slack.rateLimit("chat.update", 1, 1);
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C6", slack.responseUrl("r6")), 0);
+        List<Call> calls = awaitRun("C6");
+        Call limited = calls.stream().filter(c -> c.method().equals("chat.update (429)")).findFirst().orElseThrow();
+        Call retried = calls.stream().filter(c -> c.method().equals("chat.update") && c.atNanos() > limited.atNanos())
+                .findFirst().orElseThrow();
+        assertThat(Duration.ofNanos(retried.atNanos() - limited.atNanos())).isGreaterThanOrEqualTo(
+                Duration.ofMillis(900));
+    }
+
+    @Test
+    void internalError_isAShortMessageWithAnErrorIdNotAStackTrace() throws Exception {
+        socketBot((inv, progress) -> {
+            throw new IllegalStateException("boom from inside the engine");
+        });
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C7", slack.responseUrl("r7")), 0);
+        List<Call> calls = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.update")
+                && c.param("text").contains("error id")), WAIT, "the error message");
+        Call error = calls.stream().filter(c -> c.method().equals("chat.update")).findFirst().orElseThrow();
+        assertThat(error.param("text")).matches("mxdoctor hit an internal error \\(error id [0-9a-f]{8}\\)");
+        assertThat(error.param("blocks")).doesNotContain("boom from inside").doesNotContain("IllegalStateException")
+                .doesNotContain("xoxb-");
+    }
+
+    @Test
+    void cancelClick_endsTheRunAndSaysItWasCancelled() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Report partial = new Report("mx", "ok.test", "ok.test", "127.0.0.1", Instant.now(), 5,
+                new Verdict(Verdict.Status.INCONCLUSIVE, "Cancelled before an answer."), List.of(), List.of(),
+                List.of(), List.of(), List.of());
+        socketBot((inv, progress) -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return partial;
+        });
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C8", slack.responseUrl("r8")), 0);
+        Call running = slack.await(cs -> !of(cs, "chat.postMessage", "C8").isEmpty(), WAIT, "the parent")
+                .stream().filter(c -> c.method().equals("chat.postMessage")).findFirst().orElseThrow();
+        String runId = cancelValue(running.param("blocks"));
+        JsonObject click = JsonParser.parseString("{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\"},"
+                + "\"api_app_id\":\"A0FAKE\",\"team\":{\"id\":\"T0FAKE\"},\"container\":{\"type\":\"message\","
+                + "\"message_ts\":\"1700000000.001001\",\"channel_id\":\"C8\"},\"channel\":{\"id\":\"C8\"},"
+                + "\"trigger_id\":\"t\",\"actions\":[{\"action_id\":\"cancel\",\"block_id\":\"b\",\"type\":\"button\","
+                + "\"value\":\"" + runId + "\",\"action_ts\":\"1\"}]}").getAsJsonObject();
+        slack.sendEnvelope("interactive", click, 0);
+        List<Call> calls = slack.await(cs -> of(cs, "chat.update", "C8").stream()
+                .anyMatch(c -> c.param("blocks").contains("Re-run")), WAIT, "the cancelled summary");
+        assertThat(of(calls, "chat.update", "C8").stream().filter(c -> c.param("blocks").contains("Re-run"))
+                .findFirst().orElseThrow().param("blocks")).contains("cancelled");
+    }
+
+    private static String cancelValue(String blocks) {
+        for (var block : JsonParser.parseString(blocks).getAsJsonArray()) {
+            JsonObject b = block.getAsJsonObject();
+            if (b.get("type").getAsString().equals("actions")) {
+                return b.getAsJsonArray("elements").get(0).getAsJsonObject().get("value").getAsString();
+            }
+        }
+        throw new AssertionError("no Cancel button in " + blocks);
+    }
+
+    @Test
+    void appHomeOpened_publishesTheHomeTab() throws Exception {
+        socketBot();
+        JsonObject e = new JsonObject();
+        e.addProperty("type", "app_home_opened");
+        e.addProperty("user", "U0ALICE");
+        e.addProperty("channel", "D0HOME");
+        e.addProperty("tab", "home");
+        e.addProperty("event_ts", "1700000000.000001");
+        slack.sendEnvelope("events_api", event("Ev9", e), 0);
+        Call publish = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("views.publish")), WAIT,
+                "views.publish").stream().filter(c -> c.method().equals("views.publish")).findFirst().orElseThrow();
+        assertThat(publish.param("user_id")).isEqualTo("U0ALICE");
+        assertThat(publish.param("view")).contains("\"type\":\"home\"").contains("/mx example.com");
+    }
+
+    private static HttpResponse<String> postSigned(int port, String body, long timestamp, String secret)
+            throws Exception {
+        String signature = new SlackSignature.Generator(secret).generate(String.valueOf(timestamp), body);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slack/events"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Slack-Request-Timestamp", String.valueOf(timestamp))
+                .header("X-Slack-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String slashForm(String channel) {
+        Map<String, String> f = new LinkedHashMap<>();
+        slashPayload("/mx", "ok.test", channel, slack.responseUrl("h")).entrySet()
+                .forEach(e -> f.put(e.getKey(), e.getValue().getAsString()));
+        return f.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
+                StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+
+    @Test
+    void slashCommand_overSignedHttp_isAcceptedAndAnswered() throws Exception {
+        httpBot();
+        HttpResponse<String> r = postSigned(bot.httpPort(), slashForm("C10"), Instant.now().getEpochSecond(), SECRET);
+        assertThat(r.statusCode()).isEqualTo(200);
+        awaitRun("C10");
+    }
+
+    @Test
+    void slashCommand_badOrStaleSignature_isRefusedWith401() throws Exception {
+        httpBot();
+        assertThat(postSigned(bot.httpPort(), slashForm("C11"), Instant.now().getEpochSecond(), "wrong-secret")
+                .statusCode()).isEqualTo(401);
+        assertThat(postSigned(bot.httpPort(), slashForm("C11"), Instant.now().minusSeconds(600).getEpochSecond(),
+                SECRET).statusCode()).isEqualTo(401);
+        assertThat(bot.acceptedRuns()).isZero();
+    }
+
+    @Test
+    void settings_withoutTokens_sayWhatIsMissingAndWhereToGetIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlackSettings.fromEnvironment(Map.of()))
+                .hasMessageContaining("SLACK_BOT_TOKEN").hasMessageContaining("SLACK_APP_TOKEN")
+                .hasMessageContaining("SLACK_SIGNING_SECRET").hasMessageContaining("manifest.yml");
+        assertThat(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-secret-value", "SLACK_APP_TOKEN",
+                "xapp-secret-value")).toString()).doesNotContain("secret-value");
+    }
+
+}
