@@ -79,12 +79,12 @@ final class SlackRender {
             blocks.add(section(truncate(sb.toString())));
         }
         if (!r.mx().isEmpty()) {
-            blocks.add(section(truncate("```" + mxTable(r.mx()) + "```")));
+            blocks.add(section(truncate("```" + escape(mxTable(r.mx())) + "```")));
         } else if (!r.records().isEmpty()) {
             StringBuilder sb = new StringBuilder();
             r.records().forEach(l -> sb.append(l.name()).append(' ').append(l.ttl()).append(" IN ").append(l.type())
                     .append(' ').append(l.data()).append('\n'));
-            blocks.add(section(truncate("```" + sb + "```")));
+            blocks.add(section(truncate("```" + escape(sb.toString()) + "```")));
         }
         String time = r.elapsedMs() < 1000 ? r.elapsedMs() + " ms"
                 : String.format(java.util.Locale.ROOT, "%.1f s", r.elapsedMs() / 1000.0);
@@ -128,14 +128,14 @@ final class SlackRender {
         for (int i = 0; i < shown.size(); i++) {
             Report.TranscriptLine t = shown.get(i);
             String who = t.host() + (t.address().isEmpty() ? "" : " [" + t.address() + "]");
-            String header = !who.equals(dialogue) ? "── " + who + "\n" : "";
+            String header = !who.equals(dialogue) ? "── " + escape(who) + "\n" : "";
             String line = String.format("%6d ms %s %s%n", t.atMs(), t.dir() == 'I' ? " *" : t.dir() + ":",
-                    t.line().length() > 500 ? t.line().substring(0, 500) + "…" : t.line());
+                    escape(t.line().length() > 500 ? t.line().substring(0, 500) + "…" : t.line()));
             if (current.length() + header.length() + line.length() > SECTION_LIMIT - 8) {
                 transcriptSections.add(current.toString());
                 current = new StringBuilder();
                 lineInSection = 0;
-                header = "── " + who + " (continued)\n";
+                header = "── " + escape(who) + " (continued)\n";
             }
             dialogue = who;
             current.append(header).append(line);
@@ -209,12 +209,12 @@ final class SlackRender {
 
     /** The ephemeral answer to a command the grammar refused. */
     static String usageError(String message, String usage) {
-        return ":warning: " + escape(message) + "\n```" + usage + "```";
+        return ":warning: " + escape(message) + "\n```" + escape(usage) + "```";
     }
 
     /** Help, as mrkdwn. */
     static String help(String topic) {
-        return "```" + (topic == null ? Usage.all() : Usage.of(topic)) + "```\nIn Slack: `/mx example.com`, "
+        return "```" + escape(topic == null ? Usage.all() : Usage.of(topic)) + "```\nIn Slack: `/mx example.com`, "
                 + "`/smtptest alice@example.com`, `/mxdoctor dns example.com TXT`, or `@mxdoctor mx example.com` in "
                 + "any thread.";
     }

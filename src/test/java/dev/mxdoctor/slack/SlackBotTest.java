@@ -198,7 +198,7 @@ class SlackBotTest {
                 slack.responseUrl("r2")), 0);
         JsonObject ack = slack.awaitAck(envelope, WAIT);
         assertThat(ack.getAsJsonObject("payload").get("text").getAsString())
-                .contains("'$' cannot be in a host name").contains("usage: mx <domain>");
+                .contains("'$' cannot be in a host name").contains("usage: mx &lt;domain&gt;");
         assertThat(bot.acceptedRuns()).isZero();
         assertThat(slack.calls("chat.postMessage")).isEmpty();
     }

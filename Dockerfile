@@ -1,0 +1,8 @@
+# mxdoctor: the Slack bot (default) or any CLI command, e.g. `docker run mxdoctor mx example.com`.
+# Build the jar first (./mvnw -DskipTests package); the image only runs it, with the same command CI exercises.
+FROM eclipse-temurin:21-jre
+RUN apt-get update && apt-get install -y --no-install-recommends iputils-ping && rm -rf /var/lib/apt/lists/*
+COPY target/mxdoctor.jar /opt/mxdoctor/mxdoctor.jar
+USER 65534
+ENTRYPOINT ["java", "-jar", "/opt/mxdoctor/mxdoctor.jar"]
+CMD ["bot"]
