@@ -1,0 +1,113 @@
+package dev.mxdoctor.bench;
+
+import com.slack.api.app_backend.SlackSignature;
+import dev.mxdoctor.Config;
+import dev.mxdoctor.Engine;
+import dev.mxdoctor.slack.SlackBot;
+import dev.mxdoctor.slack.SlackSettings;
+import dev.mxdoctor.testing.FakeDnsServer;
+import dev.mxdoctor.testing.FakeSlack;
+import dev.mxdoctor.testing.FakeSmtpServer;
+import dev.mxdoctor.testing.Zones;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A burst of 200 signed slash commands over HTTP at the real Bolt app, through the local fake Slack; each runs a
+ * real {@code mx} against the in-process DNS and SMTP servers. Prints the ack latencies (Slack's limit is 3 s;
+ * target p99 under 100 ms on 2 cores) and whether every command got its answer.
+ *
+ * <p>Run: {@code scripts/bench SlackBurstBench [commands]}
+ */
+public final class SlackBurstBench {
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        String secret = "bench-secret";
+        try (FakeSmtpServer smtp = FakeSmtpServer.start(new InetSocketAddress("127.0.3.71", 0));
+                FakeDnsServer dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx1", "mx1 A 127.0.3.71"));
+                FakeSlack slack = new FakeSlack();
+                Engine engine = new Engine(Config.fromEnvironment(Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(),
+                        "MXDOCTOR_NS_PORT", String.valueOf(dns.port()), "MXDOCTOR_SMTP_PORT",
+                        String.valueOf(smtp.port()), "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO",
+                        "mxdoctor.test", "MXDOCTOR_PING", "off")), Clock.systemUTC());
+                SlackBot bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-bench",
+                        "SLACK_SIGNING_SECRET", secret, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
+                        // Pacing is per channel; the burst spans many channels, so it does not apply here.
+                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, engine::metrics);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            bot.start();
+            HttpClient http = HttpClient.newBuilder().executor(pool).build();
+            URI uri = URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");
+            burst(http, uri, slack, secret, n, "warm", pool); // JIT warm-up: the bot is a long-running process
+            slack.await(calls -> answered(slack) >= n, Duration.ofMinutes(5), n + " warm-up answers");
+            long start = System.nanoTime();
+            List<long[]> results = burst(http, uri, slack, secret, n, "burst", pool);
+            List<Double> acks = new ArrayList<>();
+            int ok = 0;
+            for (long[] r : results) {
+                acks.add(r[0] / 1e6);
+                ok += r[1] == 200 ? 1 : 0;
+            }
+            slack.await(calls -> answered(slack) >= 2L * n, Duration.ofMinutes(5), n + " answers");
+            double allAnswered = (System.nanoTime() - start) / 1e9;
+            Collections.sort(acks);
+            System.out.printf("%d slash commands at once over signed HTTP, 2 cores%n", n);
+            System.out.printf("acks: %d x HTTP 200; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", ok,
+                    acks.get(n / 2), acks.get((int) (n * 0.9)), acks.get((int) Math.ceil(n * 0.99) - 1),
+                    acks.get(n - 1));
+            System.out.printf("answers: %d of %d summaries posted; the last %.1f s after the burst%n",
+                    answered(slack) - n, n, allAnswered);
+        }
+    }
+
+    private static long answered(FakeSlack slack) {
+        return slack.calls("chat.update").stream().filter(c -> c.param("blocks").contains("Re-run")).count();
+    }
+
+    /** Sends {@code n} signed /mx commands at the same instant; returns each one's ack time (ns) and status. */
+    private static List<long[]> burst(HttpClient http, URI uri, FakeSlack slack, String secret, int n, String tag,
+            ExecutorService pool) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<long[]>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String body = "command=%2Fmx&text=ok.test&user_id=U" + tag + i + "&channel_id=C" + (i % 50)
+                    + "&team_id=T0FAKE&api_app_id=A0FAKE&trigger_id=t&response_url="
+                    + URLEncoder.encode(slack.responseUrl(tag + i), StandardCharsets.UTF_8);
+            sent.add(pool.submit(() -> {
+                go.await();
+                String ts = String.valueOf(Instant.now().getEpochSecond());
+                HttpRequest request = HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-Slack-Request-Timestamp", ts)
+                        .header("X-Slack-Signature", new SlackSignature.Generator(secret).generate(ts, body))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                return new long[] {System.nanoTime() - t0, r.statusCode()};
+            }));
+        }
+        go.countDown();
+        List<long[]> out = new ArrayList<>();
+        for (Future<long[]> f : sent) {
+            out.add(f.get());
+        }
+        return out;
+    }
+}
