@@ -1,15 +1,15 @@
 package dev.mxdoctor;
 
 import dev.mxdoctor.command.CommandParser;
+import dev.mxdoctor.command.HostPort;
 import dev.mxdoctor.command.MailAddress;
 import dev.mxdoctor.command.Names;
 import dev.mxdoctor.smtp.Cidr;
 import dev.mxdoctor.smtp.Timeouts;
-import java.nio.file.Path;
-import dev.mxdoctor.command.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -41,10 +41,8 @@ public final class DnsCheck {
         try {
             servers = resolvers.servers(request.resolver());
         } catch (UnknownHostException e) {
-            Verdict v = new Verdict(Status.INCONCLUSIVE, "The resolver " + request.resolver().orElseThrow()
-                    + " could not be found, so nothing was looked up.");
-            return new Report("dns", request.query(), request.name().display(), request.resolver().orElseThrow()
-                    .toString(), started, 0, v, List.of(), List.of(), List.of(), List.of(), List.of());
+            return Resolvers.unknownResolver("dns", request.query(), request.name().display(),
+                    request.resolver().orElseThrow(), started);
         }
         DnsTrace trace = new DnsTrace(dns, nanoTime, start);
         int type = Type.value(request.type().name());

@@ -68,7 +68,8 @@ public final class MxCheck {
         try {
             servers = resolvers.servers(request.resolver());
         } catch (UnknownHostException e) {
-            return unresolvableResolver(request, started, e);
+            return Resolvers.unknownResolver("mx", domain, request.domain().display(),
+                    request.resolver().orElseThrow(), started);
         }
         progress.update("Looking up MX for " + request.domain().display() + "…");
         MxEvidence evidence = resolve(domain, servers, trace, deadline, progress);
@@ -159,14 +160,6 @@ public final class MxCheck {
                 .map(h -> new Report.MxEntry(h.preference(), h.name(), h.implicit(), h.ttl(), h.addresses(),
                         h.probes()))
                 .toList();
-    }
-
-    private Report unresolvableResolver(Request.Mx request, Instant started, UnknownHostException e) {
-        String spec = request.resolver().map(Object::toString).orElse("?");
-        Verdict v = new Verdict(Verdict.Status.INCONCLUSIVE, "The resolver " + spec
-                + " could not be found, so nothing was looked up.");
-        return new Report("mx", request.domain().ascii(), request.domain().display(), spec, started, 0, v,
-                List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** The A and AAAA look-ups of one MX host, started together and finished together. */

@@ -1,9 +1,12 @@
 package dev.mxdoctor.check;
 
 import dev.mxdoctor.command.HostPort;
+import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.report.Report;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +33,16 @@ public final class Resolvers {
         return Arrays.stream(InetAddress.getAllByName(s.host()))
                 .map(a -> new InetSocketAddress(a, s.port()))
                 .toList();
+    }
+
+    /** The report of a run that could not start because the {@code @resolver} it names does not resolve. */
+    static Report unknownResolver(String command, String query, String display, HostPort spec,
+            Instant started) {
+        Verdict v = new Verdict(
+                Verdict.Status.INCONCLUSIVE, "The resolver " + spec
+                        + " could not be found, so nothing was looked up.");
+        return new Report(command, query, display, spec.toString(), started, 0, v, List.of(),
+                List.of(), List.of(), List.of(), List.of());
     }
 
     /** "192.0.2.53, 192.0.2.54" for the report. */

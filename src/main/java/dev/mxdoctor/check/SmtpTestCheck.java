@@ -77,10 +77,8 @@ public final class SmtpTestCheck {
         try {
             servers = resolvers.servers(request.resolver());
         } catch (UnknownHostException e) {
-            Verdict v = new Verdict(Verdict.Status.INCONCLUSIVE, "The resolver " + request.resolver().orElseThrow()
-                    + " could not be found, so nothing was looked up.");
-            return new Report("smtptest", rcpt, request.recipient().display(), request.resolver().get().toString(),
-                    started, 0, v, List.of(), List.of(), List.of(), List.of(), List.of());
+            return Resolvers.unknownResolver("smtptest", rcpt, request.recipient().display(),
+                    request.resolver().orElseThrow(), started);
         }
         SmtpSettings settings = smtp;
         MxEvidence evidence;

@@ -19,7 +19,6 @@ import dev.mxdoctor.command.Request;
 import dev.mxdoctor.command.UsageException;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.work.WorkerPool;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
