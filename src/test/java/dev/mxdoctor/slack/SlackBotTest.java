@@ -213,6 +213,37 @@ class SlackBotTest {
     }
 
     @Test
+    void directMessage_isACommandToo() throws Exception {
+        socketBot();
+        JsonObject e = new JsonObject();
+        e.addProperty("type", "message");
+        e.addProperty("channel_type", "im");
+        e.addProperty("user", "U0ALICE");
+        e.addProperty("text", "mx ok.test");
+        e.addProperty("ts", "1700000000.000700");
+        e.addProperty("channel", "D0ALICE");
+        e.addProperty("event_ts", "1700000000.000700");
+        slack.sendEnvelope("events_api", event("Ev7", e), 0);
+        List<Call> calls = awaitRun("D0ALICE");
+        assertThat(of(calls, "chat.postMessage", "D0ALICE").get(0).param("text"))
+                .isEqualTo("Checking MX for ok.test…");
+    }
+
+    @Test
+    void mentionWithUsageError_isAnsweredWithAnEphemeralInTheThread() throws Exception {
+        socketBot();
+        slack.sendEnvelope("events_api", event("Ev8", mention("<@U0BOT> mx 192.0.2.1", "C9", "1700000000.000800",
+                "1700000000.000100")), 0);
+        Call ephemeral = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.postEphemeral")), WAIT,
+                "the ephemeral usage error").stream().filter(c -> c.method().equals("chat.postEphemeral"))
+                .findFirst().orElseThrow();
+        assertThat(ephemeral.param("user")).isEqualTo("U0ALICE");
+        assertThat(ephemeral.param("thread_ts")).isEqualTo("1700000000.000100");
+        assertThat(ephemeral.param("text")).contains("is an IP address; mx takes a domain");
+        assertThat(slack.calls("chat.postMessage")).isEmpty();
+    }
+
+    @Test
     void retriedEvent_runsOnce() throws Exception {
         socketBot();
         JsonObject e = event("Ev2", mention("<@U0BOT> mx ok.test", "C3", "1700000000.000600", null));
