@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param control MXDOCTOR_CONTROL_HOST: a mail server known to answer on port 25, to detect a blocked port 25
  * @param timeouts MXDOCTOR_SMTP_CONNECT_TIMEOUT, _GREETING_TIMEOUT, _COMMAND_TIMEOUT (seconds)
  * @param ping MXDOCTOR_PING: whether to ping addresses that do not answer on port 25
+ * @param db MXDOCTOR_DB: JDBC URL of the history
+ * @param historyDays MXDOCTOR_HISTORY_DAYS: runs older than this are purged
  */
 public record Config(
         List<InetSocketAddress> resolvers,
@@ -51,7 +53,9 @@ public record Config(
         boolean allowSend,
         Optional<InetSocketAddress> control,
         Timeouts timeouts,
-        boolean ping) {
+        boolean ping,
+        String db,
+        int historyDays) {
 
     public Config {
         resolvers = List.copyOf(resolvers);
@@ -83,7 +87,21 @@ public record Config(
                         Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_COMMAND_TIMEOUT",
                                 (int) d.command().toSeconds(), 1, 300)),
                         d.dataEnd(), d.slowGreeting()),
-                bool(env, "MXDOCTOR_PING", true));
+                bool(env, "MXDOCTOR_PING", true),
+                db(env.get("MXDOCTOR_DB")),
+                intSetting(env, "MXDOCTOR_HISTORY_DAYS", 90, 1, 36500));
+    }
+
+    /** The history's JDBC URL: embedded SQLite in ./mxdoctor.db unless MXDOCTOR_DB names SQLite or PostgreSQL. */
+    private static String db(String value) {
+        if (value == null || value.isBlank()) {
+            return "jdbc:sqlite:./mxdoctor.db";
+        }
+        String v = value.strip();
+        if (!v.startsWith("jdbc:sqlite:") && !v.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("MXDOCTOR_DB must be a jdbc:sqlite: or jdbc:postgresql: URL");
+        }
+        return v;
     }
 
     /** The host's name unless MXDOCTOR_HELO says otherwise; must be a valid host name. */

@@ -72,6 +72,7 @@ public final class Engine implements AutoCloseable {
                     clock, System::nanoTime, new SplittableRandom()).run(t, timeout, progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
             case Request.Help h -> throw new IllegalArgumentException("help is answered without the engine");
+            case Request.History h -> throw new IllegalArgumentException("history is answered from the database");
         };
     }
 

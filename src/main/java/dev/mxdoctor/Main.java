@@ -6,6 +6,14 @@ import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.command.Request;
 import dev.mxdoctor.command.Usage;
 import dev.mxdoctor.command.UsageException;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.mxdoctor.history.History;
+import dev.mxdoctor.history.HistoryException;
+import dev.mxdoctor.history.HistoryView;
+import dev.mxdoctor.history.RunRecord;
+import dev.mxdoctor.history.RunSummary;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TextReport;
@@ -15,7 +23,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** The command line: {@code mxdoctor <command> [arguments]}. Exit status as in ARCHITECTURE.md. */
 public final class Main {
@@ -72,18 +82,54 @@ public final class Main {
             err.println("mxdoctor: configuration: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        boolean colour = terminal && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM"));
-        Progress progress = terminal ? new TerminalProgress(err) : Progress.NONE;
-        Report report;
-        try (Engine engine = new Engine(config, Clock.systemUTC())) {
-            report = engine.run(invocation, progress);
-        } finally {
-            if (progress instanceof TerminalProgress p) {
-                p.clear();
+        Clock clock = Clock.systemUTC();
+        try (History history = new History(config.db(), clock)) {
+            if (invocation.request() instanceof Request.History h) {
+                return history(h, invocation.json(), history, out, err);
             }
+            boolean colour = terminal && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM"));
+            Progress progress = terminal ? new TerminalProgress(err) : Progress.NONE;
+            RunRecord run = RunRecord.local(UUID.randomUUID().toString().replace("-", ""),
+                    System.getProperty("user.name", "cli"), invocation.request().command(),
+                    invocation.request().query(), clock.instant());
+            history.started(run);
+            Report report;
+            try (Engine engine = new Engine(config, clock)) {
+                report = engine.run(invocation, progress);
+            } finally {
+                if (progress instanceof TerminalProgress p) {
+                    p.clear();
+                }
+            }
+            List<String> changes = history.finished(run, report, "done");
+            history.problem().ifPresent(p -> err.println("mxdoctor: warning: this run is not in the history: " + p));
+            if (invocation.json()) {
+                JsonObject tree = JsonReport.tree(report);
+                JsonArray c = new JsonArray();
+                changes.forEach(c::add);
+                tree.add("changes", c);
+                out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(tree));
+            } else {
+                out.print(new TextReport(colour).render(report));
+                if (!changes.isEmpty()) {
+                    out.println("Changes since the previous run of " + report.command() + " " + report.query() + ":");
+                    changes.forEach(c -> out.println("  - " + c));
+                }
+            }
+            return report.verdict().status().exitCode();
         }
-        out.print(invocation.json() ? JsonReport.render(report) + "\n" : new TextReport(colour).render(report));
-        return report.verdict().status().exitCode();
+    }
+
+    /** {@code history}: the latest runs from the database this machine is configured for. */
+    private static int history(Request.History h, boolean json, History history, PrintStream out, PrintStream err) {
+        try {
+            List<RunSummary> runs = history.latest(h.domain().map(d -> d.ascii()), h.code(), h.limit());
+            out.print(json ? HistoryView.json(runs) + "\n" : HistoryView.text(runs));
+            return 0;
+        } catch (HistoryException e) {
+            err.println("mxdoctor: " + e.getMessage());
+            return 3;
+        }
     }
 
     /** {@code mxdoctor bot}: runs the Slack bot until the process is stopped. */
@@ -98,13 +144,15 @@ public final class Main {
             return EXIT_CONFIG;
         }
         Engine engine = new Engine(config, Clock.systemUTC());
-        SlackBot bot = new SlackBot(slack, engine::run, engine::metrics);
+        History history = new History(config.db(), Clock.systemUTC());
+        SlackBot bot = new SlackBot(slack, engine::run, history, engine::metrics);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bot.close();
             engine.close();
+            history.close();
         }));
         try {
-            bot.start();
+            bot.start(java.time.Duration.ofDays(config.historyDays()));
             Thread.currentThread().join(); // the bot runs on its own threads until the process is stopped
             return 0;
         } catch (InterruptedException e) {

@@ -5,7 +5,6 @@ CREATE TABLE runs (
     workspace   VARCHAR(32),
     channel     VARCHAR(64),
     thread_ts   VARCHAR(32),
-    permalink   VARCHAR(512),
     requester   VARCHAR(128) NOT NULL,
     command     VARCHAR(16)  NOT NULL,
     query       VARCHAR(320) NOT NULL,

@@ -24,8 +24,11 @@ class MainTest {
     private static FakeSmtpServer mx2;
     private static Map<String, String> env;
 
+    private static java.nio.file.Path db;
+
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        db = java.nio.file.Files.createTempDirectory("mxdoctor-main").resolve("history.db");
         mx1 = FakeSmtpServer.start(new InetSocketAddress("127.0.3.21", 0));
         mx2 = FakeSmtpServer.start(new InetSocketAddress("127.0.3.22", mx1.port()));
         dns = FakeDnsServer.start(
@@ -34,7 +37,8 @@ class MainTest {
                 Zones.zone("2.0.192.in-addr.arpa", "1 PTR mx1.ok.test."));
         env = Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_NS_PORT", String.valueOf(dns.port()),
                 "MXDOCTOR_DNS_TIMEOUT_MS", "300", "MXDOCTOR_SMTP_PORT", String.valueOf(mx1.port()),
-                "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_PING", "off");
+                "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_PING", "off",
+                "MXDOCTOR_DB", "jdbc:sqlite:" + db);
     }
 
     @AfterAll
@@ -120,6 +124,32 @@ class MainTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).startsWith("OK  mx1.ok.test accepts mail for alice@ok.test (250 2.1.5 Ok).")
                 .contains("C: MAIL FROM:<bob@example.org>").contains("C: RCPT TO:<alice@ok.test>");
+    }
+
+    @Test
+    void history_recordsEveryRunAndSaysWhatChanged() {
+        Run first = run(env, "mx", "ok.test");
+        assertThat(first.status()).isZero();
+        mx2.greeting(FakeSmtpServer.Greeting.CLOSE);
+        try {
+            Run second = run(env, "mx", "ok.test");
+            assertThat(second.out()).contains("Changes since the previous run of mx ok.test:")
+                    .containsPattern("mx2\\.ok\\.test \\[127\\.0\\.3\\.22\\] is disconnected since \\d\\d:\\d\\d; it "
+                            + "answered \\(ok\\) at \\d\\d:\\d\\d")
+                    .contains("verdict ok → degraded");
+        } finally {
+            mx2.greeting(FakeSmtpServer.Greeting.NORMAL);
+        }
+        Run history = run(env, "history", "ok.test", "--json", "--limit", "2");
+        assertThat(history.status()).isZero();
+        var runs = JsonParser.parseString(history.out()).getAsJsonArray();
+        assertThat(runs).hasSize(2);
+        JsonObject newest = runs.get(0).getAsJsonObject();
+        assertThat(newest.keySet()).contains("id", "started", "command", "query", "requester", "verdict", "changes");
+        assertThat(newest.getAsJsonObject("verdict").get("status").getAsString()).isEqualTo("degraded");
+        assertThat(newest.getAsJsonArray("changes").toString()).contains("verdict ok → degraded");
+        Run byCode = run(env, "history", "--code", "smtp_disconnected");
+        assertThat(byCode.out()).contains("DEGRADED").contains("mx       ok.test");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.mxdoctor.bench;
 import com.slack.api.app_backend.SlackSignature;
 import dev.mxdoctor.Config;
 import dev.mxdoctor.Engine;
+import dev.mxdoctor.history.History;
 import dev.mxdoctor.slack.SlackBot;
 import dev.mxdoctor.slack.SlackSettings;
 import dev.mxdoctor.testing.FakeDnsServer;
@@ -43,6 +44,8 @@ public final class SlackBurstBench {
         try (FakeSmtpServer smtp = FakeSmtpServer.start(new InetSocketAddress("127.0.3.71", 0));
                 FakeDnsServer dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx1", "mx1 A 127.0.3.71"));
                 FakeSlack slack = new FakeSlack();
+                History history = new History("jdbc:sqlite:" + java.nio.file.Files.createTempDirectory("burst")
+                        .resolve("history.db"), Clock.systemUTC());
                 Engine engine = new Engine(Config.fromEnvironment(Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(),
                         "MXDOCTOR_NS_PORT", String.valueOf(dns.port()), "MXDOCTOR_SMTP_PORT",
                         String.valueOf(smtp.port()), "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO",
@@ -50,9 +53,9 @@ public final class SlackBurstBench {
                 SlackBot bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-bench",
                         "SLACK_SIGNING_SECRET", secret, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
                         // Pacing is per channel; the burst spans many channels, so it does not apply here.
-                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, engine::metrics);
+                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history, engine::metrics);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            bot.start();
+            bot.start(Duration.ofDays(90));
             HttpClient http = HttpClient.newBuilder().executor(pool).build();
             URI uri = URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");
             burst(http, uri, slack, secret, n, "warm", pool); // JIT warm-up: the bot is a long-running process

@@ -56,12 +56,34 @@ public final class CommandParser {
             case "mx" -> mx(args);
             case "dns" -> dns(args);
             case "smtptest" -> smtptest(args);
+            case "history" -> history(args);
             default -> help(args);
         };
         if (args.send && !(request instanceof Request.SmtpTest)) {
             throw args.error("--send only applies to smtptest");
         }
+        if ((args.limit.isPresent() || args.code.isPresent()) && !(request instanceof Request.History)) {
+            throw args.error("--limit and --code only apply to history");
+        }
         return new Invocation(request, args.json, args.timeout, args.fresh);
+    }
+
+    private static Request history(Arguments args) throws UsageException {
+        args.expectPositionals(0, 1, "at most a domain");
+        Optional<DomainName> domain = Optional.empty();
+        if (!args.positionals.isEmpty()) {
+            try {
+                domain = Optional.of(Names.domain(Names.hostOf(args.positionals.get(0)), false));
+            } catch (InvalidNameException e) {
+                throw args.error(e.getMessage());
+            }
+        }
+        Optional<String> code = args.code.map(c -> c.toUpperCase(Locale.ROOT));
+        if (code.isPresent() && Arrays.stream(dev.mxdoctor.diagnosis.FindingCode.values())
+                .noneMatch(f -> f.name().equals(code.get()))) {
+            throw args.error("no finding code '" + code.get() + "'; see docs/findings.md for the list");
+        }
+        return new Request.History(domain, code, args.limit.orElse(20));
     }
 
     private static Request smtptest(Arguments args) throws UsageException {
@@ -190,6 +212,8 @@ public final class CommandParser {
         boolean fresh;
         boolean help;
         boolean send;
+        Optional<Integer> limit = Optional.empty();
+        Optional<String> code = Optional.empty();
 
         private Arguments(String command) {
             this.command = command;
@@ -209,6 +233,16 @@ public final class CommandParser {
                     a.fresh = true;
                 } else if (lower.equals("--send")) {
                     a.send = true;
+                } else if (lower.equals("--limit") || lower.equals("--code")) {
+                    if (i + 1 >= words.size()) {
+                        throw a.error(lower + " needs a value");
+                    }
+                    String value = words.get(++i);
+                    if (lower.equals("--code")) {
+                        a.code = Optional.of(value);
+                    } else {
+                        a.limit = Optional.of(a.limit(value));
+                    }
                 } else if (lower.equals("--help") || lower.equals("-h")) {
                     a.help = true;
                 } else if (lower.equals("--timeout")) {
@@ -230,6 +264,18 @@ public final class CommandParser {
                 }
             }
             return a;
+        }
+
+        int limit(String value) throws UsageException {
+            try {
+                int n = Integer.parseInt(value);
+                if (n < 1 || n > 1000) {
+                    throw error("--limit must be between 1 and 1000, not " + value);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw error("--limit takes a number of runs, not '" + value + "'");
+            }
         }
 
         Duration timeout(String value) throws UsageException {

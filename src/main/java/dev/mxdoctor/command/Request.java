@@ -80,6 +80,26 @@ public sealed interface Request {
         }
     }
 
+    /**
+     * {@code history [domain] [--limit N] [--code CODE]}: the latest runs, for one domain or a finding code.
+     */
+    record History(Optional<DomainName> domain, Optional<String> code, int limit) implements Request {
+        public History {
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(code, "code");
+        }
+
+        @Override
+        public String command() {
+            return "history";
+        }
+
+        @Override
+        public String query() {
+            return domain.map(DomainName::ascii).orElse("");
+        }
+    }
+
     /** {@code help [command]}. */
     record Help(Optional<String> topic) implements Request {
         public Help {

@@ -24,6 +24,9 @@ public final class Usage {
         COMMANDS.put("dns", new Entry("dns <name> [type] [@resolver]",
                 "Any record type (" + QueryType.known() + "); an IP address means its PTR record.",
                 "dns example.com TXT"));
+        COMMANDS.put("history", new Entry("history [domain] [--limit N] [--code CODE]",
+                "Earlier runs from the shared history, newest first, with what changed since the run before.",
+                "history example.com --limit 5"));
         COMMANDS.put("help", new Entry("help [command]", "This text, or one command's usage.", "help mx"));
     }
 

@@ -81,6 +81,39 @@ public final class History implements AutoCloseable {
         return store().latest(domain, code, limit);
     }
 
+    /** One requester's latest runs, for the App Home tab; empty when the history cannot be read. */
+    public synchronized List<RunSummary> latestOf(String requester, int limit) {
+        try {
+            return store().latest(Optional.empty(), Optional.empty(), Optional.of(requester), limit);
+        } catch (HistoryException e) {
+            fail(e);
+            return List.of();
+        }
+    }
+
+    /** The latest runs of everyone, for the App Home tab; empty when the history cannot be read. */
+    public synchronized List<RunSummary> latestQuietly(int limit) {
+        try {
+            return store().latest(Optional.empty(), Optional.empty(), limit);
+        } catch (HistoryException e) {
+            fail(e);
+            return List.of();
+        }
+    }
+
+    /**
+     * Whether this is the first delivery of a Slack event across all bots sharing the database. When the database
+     * is down, {@code fallback} (a per-process record) decides.
+     */
+    public synchronized boolean claimEvent(String eventId, java.util.function.Predicate<String> fallback) {
+        try {
+            return store().claimEvent(eventId, clock.instant());
+        } catch (HistoryException e) {
+            fail(e);
+            return fallback.test(eventId);
+        }
+    }
+
     /** Runs a crash or restart left running, now marked interrupted. */
     public synchronized List<RunSummary> interruptRunning() {
         try {

@@ -151,8 +151,18 @@ public final class HistoryStore implements AutoCloseable {
      */
     public synchronized List<RunSummary> latest(Optional<String> domain, Optional<String> code, int limit)
             throws HistoryException {
+        return latest(domain, code, Optional.empty(), limit);
+    }
+
+    /** As {@link #latest(Optional, Optional, int)}, optionally only one requester's runs. */
+    public synchronized List<RunSummary> latest(Optional<String> domain, Optional<String> code,
+            Optional<String> requester, int limit) throws HistoryException {
         StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
         List<String> args = new ArrayList<>();
+        requester.ifPresent(r -> {
+            sql.append(" AND requester = ?");
+            args.add(r);
+        });
         domain.ifPresent(d -> {
             sql.append(" AND (query = ? OR query LIKE ?)");
             args.add(d);
@@ -193,6 +203,26 @@ public final class HistoryStore implements AutoCloseable {
     /** A previous run: when it started and its JSON report. */
     public record Previous(Instant started, JsonObject report) {}
 
+    /**
+     * Claims a Slack event id: true the first time any bot sharing this database sees it, false for redeliveries.
+     */
+    public synchronized boolean claimEvent(String eventId, Instant now) throws HistoryException {
+        return run("record event " + eventId, c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO slack_events (id, seen_ms) VALUES (?, ?)")) {
+                s.setString(1, eventId);
+                s.setLong(2, now.toEpochMilli());
+                s.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                // 23505 is PostgreSQL's unique violation; SQLite says SQLITE_CONSTRAINT (19).
+                if ("23505".equals(e.getSQLState()) || e.getErrorCode() == 19) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Deletes runs that started before {@code cutoff}; returns how many. */
     public synchronized int purgeBefore(Instant cutoff) throws HistoryException {
         return run("purge old runs", c -> {
@@ -202,7 +232,12 @@ public final class HistoryStore implements AutoCloseable {
                 f.setLong(1, cutoff.toEpochMilli());
                 f.executeUpdate();
                 r.setLong(1, cutoff.toEpochMilli());
-                return r.executeUpdate();
+                int purged = r.executeUpdate();
+                try (PreparedStatement e = c.prepareStatement("DELETE FROM slack_events WHERE seen_ms < ?")) {
+                    e.setLong(1, cutoff.toEpochMilli());
+                    e.executeUpdate();
+                }
+                return purged;
             }
         });
     }

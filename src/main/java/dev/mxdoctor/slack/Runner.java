@@ -3,7 +3,11 @@ package dev.mxdoctor.slack;
 import dev.mxdoctor.check.Progress;
 import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.report.Report;
+import dev.mxdoctor.history.History;
+import dev.mxdoctor.history.RunRecord;
 import dev.mxdoctor.work.WorkerPool;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,21 +27,21 @@ final class Runner {
 
     /** One run: what was asked, by whom, and where the answer goes. */
     record Spec(String runId, String commandLine, Invocation invocation, String user, String channel,
-            String threadTs, String responseUrl) {}
+            String threadTs, String responseUrl, String workspace) {}
 
     private final Poster poster;
     private final BiFunction<Invocation, Progress, Report> checks;
     private final WorkerPool pool;
-    private final RecentRuns recent;
+    private final History history;
     private final String docs;
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
-    Runner(Poster poster, BiFunction<Invocation, Progress, Report> checks, WorkerPool pool, RecentRuns recent,
+    Runner(Poster poster, BiFunction<Invocation, Progress, Report> checks, WorkerPool pool, History history,
             String docs) {
         this.poster = poster;
         this.checks = checks;
         this.pool = pool;
-        this.recent = recent;
+        this.history = history;
         this.docs = docs;
     }
 
@@ -69,6 +73,10 @@ final class Runner {
     void execute(Spec spec) {
         String parentTs = null;
         boolean viaResponseUrl = false;
+        RunRecord run = new RunRecord(spec.runId(), Optional.ofNullable(spec.workspace()),
+                Optional.of(spec.channel()), Optional.ofNullable(spec.threadTs()), spec.user(),
+                spec.invocation().request().command(), spec.invocation().request().query(), Instant.now());
+        history.started(run); // before anything is posted: a Slack outage loses no history
         try {
             SlackRender.Message first = SlackRender.running(spec.commandLine(), "Checking " + subject(spec) + "…",
                     spec.user(), spec.runId());
@@ -87,15 +95,17 @@ final class Runner {
             boolean interrupted = Thread.interrupted(); // clear it: the answer must still reach Slack
             boolean cancelled = pool.isCancelled(spec.runId()) || interrupted;
             String note = cancelled ? "cancelled: this is what was seen before" : "";
-            recent.add(spec.user(), new RecentRuns.Run(spec.commandLine(), report.verdict().status(),
-                    report.verdict().summary(), report.started()));
+            List<String> changes = history.finished(run, report, cancelled ? "cancelled" : "done");
+            if (history.problem().isPresent()) {
+                note = (note.isEmpty() ? "" : note + " · ") + "not in the history (database unavailable)";
+            }
             List<SlackRender.Message> thread = SlackRender.thread(report, docs);
             if (viaResponseUrl) {
-                answerThroughResponseUrl(spec, report, thread);
+                answerThroughResponseUrl(spec, report, thread, changes);
                 return;
             }
             poster.update(spec.channel(), parentTs, SlackRender.summary(report, spec.commandLine(), spec.user(),
-                    note, docs));
+                    note, docs, changes));
             String replyTs = spec.threadTs() != null ? spec.threadTs() : parentTs;
             for (SlackRender.Message m : thread) {
                 poster.post(spec.channel(), replyTs, m);
@@ -105,16 +115,25 @@ final class Runner {
             LOG.info("run {} interrupted while talking to Slack", spec.runId());
         } catch (Exception e) {
             reportInternalError(spec, parentTs, viaResponseUrl, e);
+            history.finished(run, failedReport(run, e), "failed");
         }
     }
 
+    /** What history keeps of a run that failed inside mxdoctor: that it failed, not the stack trace. */
+    private static Report failedReport(RunRecord run, Exception e) {
+        return new Report(run.command(), run.query(), run.query(), "", run.started(), 0,
+                new dev.mxdoctor.diagnosis.Verdict(dev.mxdoctor.diagnosis.Verdict.Status.INCONCLUSIVE,
+                        "mxdoctor failed internally (" + e.getClass().getSimpleName() + ")"),
+                List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
     /** The response_url may be used five times: the summary, then the transcript in at most three parts. */
-    private void answerThroughResponseUrl(Spec spec, Report report, List<SlackRender.Message> thread)
-            throws Poster.SlackError {
+    private void answerThroughResponseUrl(Spec spec, Report report, List<SlackRender.Message> thread,
+            List<String> changes) throws Poster.SlackError {
         String invite = "I can't post in this conversation, so only you see this; invite me with `/invite "
                 + "@mxdoctor` to get answers in the channel with the transcript in a thread";
-        poster.respond(spec.responseUrl(), SlackRender.summary(report, spec.commandLine(), spec.user(), invite, docs),
-                false);
+        poster.respond(spec.responseUrl(), SlackRender.summary(report, spec.commandLine(), spec.user(), invite, docs,
+                changes), false);
         int parts = Math.min(thread.size(), 3);
         for (int i = 0; i < parts; i++) {
             poster.respond(spec.responseUrl(), thread.get(i), false);
@@ -176,6 +195,7 @@ final class Runner {
             case dev.mxdoctor.command.Request.SmtpTest t -> "delivery to " + t.recipient().display();
             case dev.mxdoctor.command.Request.Dns d -> d.query() + " " + d.type();
             case dev.mxdoctor.command.Request.Help h -> "help";
+            case dev.mxdoctor.command.Request.History h -> "history";
         };
     }
 }

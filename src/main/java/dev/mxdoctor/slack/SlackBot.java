@@ -17,10 +17,14 @@ import dev.mxdoctor.command.CommandParser;
 import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.command.Request;
 import dev.mxdoctor.command.UsageException;
+import dev.mxdoctor.history.History;
+import dev.mxdoctor.history.HistoryException;
+import dev.mxdoctor.history.RunSummary;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.work.WorkerPool;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -43,7 +47,7 @@ public final class SlackBot implements AutoCloseable {
     private final Poster poster;
     private final Runner runner;
     private final WorkerPool pool;
-    private final RecentRuns recent = new RecentRuns();
+    private final History history;
     private final CommandParser parser = new CommandParser();
     private final Cache<String, Boolean> seenEvents = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(15)).maximumSize(100_000).build();
@@ -53,10 +57,13 @@ public final class SlackBot implements AutoCloseable {
 
     /**
      * @param checks runs a check (the engine); the bot knows nothing else of it
+     * @param history where runs are recorded and event ids claimed (shared between replicas)
      * @param metrics text for /metrics in HTTP mode
      */
-    public SlackBot(SlackSettings settings, BiFunction<Invocation, Progress, Report> checks, Supplier<String> metrics) {
+    public SlackBot(SlackSettings settings, BiFunction<Invocation, Progress, Report> checks, History history,
+            Supplier<String> metrics) {
         this.settings = settings;
+        this.history = history;
         this.metrics = metrics;
         SlackConfig slackConfig = new SlackConfig();
         settings.apiUrl().ifPresent(url -> slackConfig.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url
@@ -68,7 +75,7 @@ public final class SlackBot implements AutoCloseable {
         this.app = new App(config.build());
         this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser());
         this.poster = new Poster(slack, settings.botToken(), settings.postInterval());
-        this.runner = new Runner(poster, checks, pool, recent, settings.docsUrl());
+        this.runner = new Runner(poster, checks, pool, history, settings.docsUrl());
         register();
     }
 
@@ -96,7 +103,8 @@ public final class SlackBot implements AutoCloseable {
         app.event(AppHomeOpenedEvent.class, (payload, ctx) -> {
             String user = payload.getEvent().getUser();
             if ("home".equals(payload.getEvent().getTab())) {
-                background(() -> poster.publishHome(user, SlackRender.home(recent.of(user)).toString()));
+                background(() -> poster.publishHome(user, SlackRender.home(history.latestOf(user, 15),
+                        history.latestQuietly(200)).toString()));
             }
             return ctx.ack();
         });
@@ -153,8 +161,17 @@ public final class SlackBot implements AutoCloseable {
         if (invocation.request() instanceof Request.Help h) {
             return Optional.of(SlackRender.help(h.topic().orElse(null)));
         }
+        if (invocation.request() instanceof Request.History h) {
+            try {
+                return Optional.of(SlackRender.history(history.latest(h.domain().map(d -> d.ascii()), h.code(),
+                        h.limit())));
+            } catch (HistoryException e) {
+                return Optional.of(":warning: the history cannot be read right now: " + SlackRender.escape(
+                        e.getMessage()));
+            }
+        }
         Runner.Spec spec = new Runner.Spec(Runner.newRunId(), commandLine.strip(), invocation, user, channel, thread,
-                responseUrl);
+                responseUrl, null);
         try {
             runner.submit(spec);
             return Optional.empty();
@@ -163,12 +180,16 @@ public final class SlackBot implements AutoCloseable {
         }
     }
 
-    /** Slack redelivers events it thinks were lost; the event id says whether this one was already handled. */
+    /**
+     * Slack redelivers events it thinks were lost (and each delivery may reach another replica); the event id,
+     * claimed in the shared database, says whether this one was already handled. Not by dropping every retry: the
+     * first delivery may never have arrived.
+     */
     private boolean firstDelivery(String eventId) {
         if (eventId == null) {
             return true;
         }
-        return seenEvents.asMap().putIfAbsent(eventId, Boolean.TRUE) == null;
+        return history.claimEvent(eventId, id -> seenEvents.asMap().putIfAbsent(id, Boolean.TRUE) == null);
     }
 
     @FunctionalInterface
@@ -186,8 +207,14 @@ public final class SlackBot implements AutoCloseable {
         });
     }
 
-    /** Connects: Socket Mode when an app token is set, otherwise serves HTTP on MXDOCTOR_HTTP_PORT. */
-    public void start() throws Exception {
+    /**
+     * Connects: Socket Mode when an app token is set, otherwise serves HTTP on MXDOCTOR_HTTP_PORT. Runs left
+     * running by a crash or restart are marked interrupted and their threads told; old runs are purged daily.
+     */
+    public void start(Duration keepHistory) throws Exception {
+        history.openOrFail();
+        List<RunSummary> interrupted = history.interruptRunning();
+        Thread.ofVirtual().name("history-maintenance").start(() -> maintain(keepHistory, interrupted));
         if (settings.socketMode()) {
             socketMode = new SocketModeApp(settings.appToken().orElseThrow(), app, 20);
             socketMode.startAsync();
@@ -197,6 +224,33 @@ public final class SlackBot implements AutoCloseable {
             http = new HttpEventsServer(app, new InetSocketAddress(settings.httpPort()), metrics);
             http.start();
             LOG.info("mxdoctor bot serving /slack/events on port {}", http.port());
+        }
+    }
+
+    private void maintain(Duration keep, List<RunSummary> interrupted) {
+        for (RunSummary run : interrupted) {
+            if (run.channel().isEmpty()) {
+                continue;
+            }
+            try {
+                poster.post(run.channel().get(), run.threadTs().orElse(null),
+                        SlackRender.interrupted(run.command() + " " + run.query(), run.requester()));
+            } catch (Exception e) {
+                LOG.warn("could not tell {} that run {} was interrupted: {}", run.channel().get(), run.id(),
+                        e.getMessage());
+            }
+        }
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                int purged = history.purgeOlderThan(keep);
+                if (purged > 0) {
+                    LOG.info("history: purged {} runs older than {} days", purged, keep.toDays());
+                }
+                history.flush();
+                Thread.sleep(Duration.ofHours(1)); // a housekeeping period, not a timing assumption
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

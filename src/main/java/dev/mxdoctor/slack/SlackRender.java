@@ -7,6 +7,7 @@ import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.Severity;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.history.RunSummary;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TranscriptRefs;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ final class SlackRender {
     }
 
     /** The parent message once the run is over: the summary and a Re-run button. */
-    static Message summary(Report r, String commandLine, String user, String transcriptNote, String docs) {
+    static Message summary(Report r, String commandLine, String user, String transcriptNote, String docs,
+            List<String> changes) {
         JsonArray blocks = new JsonArray();
         Verdict v = r.verdict();
         String headline = emoji(v.status()) + " *" + v.status().label().toUpperCase(java.util.Locale.ROOT) + "* — "
@@ -77,6 +79,10 @@ final class SlackRender {
                 sb.append("_and ").append(more).append(" more in the thread_");
             }
             blocks.add(section(truncate(sb.toString())));
+        }
+        if (!changes.isEmpty()) {
+            blocks.add(section(truncate("*What changed since the previous run*\n• " + escape(String.join("\n• ",
+                    changes)))));
         }
         if (!r.mx().isEmpty()) {
             blocks.add(section(truncate("```" + escape(mxTable(r.mx())) + "```")));
@@ -207,6 +213,15 @@ final class SlackRender {
         return dialogues.values().stream().flatMap(List::stream).toList();
     }
 
+    /** The note posted in the thread of a run that a crash or restart interrupted. */
+    static Message interrupted(String commandLine, String user) {
+        JsonArray blocks = new JsonArray();
+        blocks.add(section(":warning: `" + escape(commandLine) + "` (asked by <@" + user + ">) was interrupted: "
+                + "mxdoctor restarted before it finished."));
+        blocks.add(actions(button("Re-run", "rerun", commandLine, "primary")));
+        return new Message("A run was interrupted by a restart", blocks);
+    }
+
     /** The ephemeral answer to a command the grammar refused. */
     static String usageError(String message, String usage) {
         return ":warning: " + escape(message) + "\n```" + escape(usage) + "```";
@@ -219,8 +234,8 @@ final class SlackRender {
                 + "any thread.";
     }
 
-    /** The App Home view: how to use it, and the viewer's recent runs. */
-    static JsonObject home(List<RecentRuns.Run> runs) {
+    /** The App Home view: how to use it, domains failing now, the viewer's runs and the workspace's latest. */
+    static JsonObject home(List<RunSummary> mine, List<RunSummary> everyone) {
         JsonArray blocks = new JsonArray();
         JsonObject header = new JsonObject();
         header.addProperty("type", "header");
@@ -232,22 +247,69 @@ final class SlackRender {
                 + "• `@mxdoctor mx example.com` in an incident thread — the answer goes into that thread\n"
                 + "• `/mxdoctor help` — all commands and options"));
         blocks.add(divider());
-        if (runs.isEmpty()) {
-            blocks.add(section("*Your recent runs*\nNone yet."));
-        } else {
-            StringBuilder sb = new StringBuilder("*Your recent runs*\n");
-            for (RecentRuns.Run run : runs.subList(0, Math.min(15, runs.size()))) {
-                sb.append(emoji(run.status())).append(" `").append(escape(run.commandLine())).append("` — ")
-                        .append(escape(truncate(run.summary(), 160))).append(" <!date^")
-                        .append(run.started().getEpochSecond()).append("^{date_short_pretty} {time}|")
-                        .append(run.started()).append(">\n");
-            }
-            blocks.add(section(truncate(sb.toString())));
-        }
+        Map<String, RunSummary> latestPerQuery = new LinkedHashMap<>();
+        everyone.forEach(r -> latestPerQuery.putIfAbsent(r.query(), r));
+        List<RunSummary> failing = latestPerQuery.values().stream()
+                .filter(r -> r.status().filter(s -> s.equals("failing")).isPresent()).toList();
+        blocks.add(section(truncate(runList("*Failing now* (latest run of each query)", failing, "Nothing."))));
+        blocks.add(section(truncate(runList("*Your recent runs*", mine, "None yet."))));
+        blocks.add(section(truncate(runList("*Latest runs in this workspace*", everyone.subList(0,
+                Math.min(10, everyone.size())), "None yet."))));
         JsonObject view = new JsonObject();
         view.addProperty("type", "home");
         view.add("blocks", blocks);
         return view;
+    }
+
+    private static String runList(String title, List<RunSummary> runs, String none) {
+        StringBuilder sb = new StringBuilder(title).append('\n');
+        if (runs.isEmpty()) {
+            return sb.append(none).toString();
+        }
+        for (RunSummary run : runs.subList(0, Math.min(15, runs.size()))) {
+            String status = run.status().orElse(run.state());
+            sb.append(statusEmoji(status)).append(" `").append(escape(run.command() + " " + run.query()))
+                    .append("` — ").append(escape(truncate(run.summary().orElse(run.state()), 140)))
+                    .append(" <!date^").append(run.started().getEpochSecond()).append("^{date_short_pretty} {time}|")
+                    .append(run.started()).append(">").append(threadLink(run)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A link to the run's Slack thread, when it ran in Slack. */
+    static String threadLink(RunSummary run) {
+        if (run.channel().isEmpty()) {
+            return "";
+        }
+        return " <https://slack.com/archives/" + run.channel().get() + "/p"
+                + run.threadTs().orElse("").replace(".", "") + "|thread>";
+    }
+
+    private static String statusEmoji(String status) {
+        return switch (status) {
+            case "ok" -> emoji(Verdict.Status.OK);
+            case "degraded" -> emoji(Verdict.Status.DEGRADED);
+            case "failing" -> emoji(Verdict.Status.FAILING);
+            case "inconclusive" -> emoji(Verdict.Status.INCONCLUSIVE);
+            default -> ":hourglass_flowing_sand:";
+        };
+    }
+
+    /** The answer to {@code history}: the runs with their verdicts, changes and threads. */
+    static String history(List<RunSummary> runs) {
+        StringBuilder sb = new StringBuilder();
+        if (runs.isEmpty()) {
+            return "No runs recorded yet.";
+        }
+        for (RunSummary run : runs) {
+            sb.append(statusEmoji(run.status().orElse(run.state()))).append(" <!date^")
+                    .append(run.started().getEpochSecond()).append("^{date_short_pretty} {time}|").append(run.started())
+                    .append("> `").append(escape(run.command() + " " + run.query())).append("` by <@")
+                    .append(run.requester()).append("> — ").append(escape(truncate(run.summary().orElse(run.state()),
+                            200))).append(threadLink(run)).append('\n');
+            run.changes().forEach(c -> sb.append("    ↳ ").append(escape(c)).append('\n'));
+        }
+        return truncate(sb.toString());
     }
 
     /** The finding's code, linked to its catalogue entry when the catalogue's address is configured. */

@@ -144,6 +144,29 @@ abstract class HistoryStoreContract {
     }
 
     @Test
+    void claimEvent_onlyTheFirstDeliveryAcrossStoresWins() throws Exception {
+        String url = newDatabase();
+        try (HistoryStore a = HistoryStore.open(url); HistoryStore b = HistoryStore.open(url)) {
+            Instant now = Instant.parse("2026-11-23T10:00:00Z");
+            assertThat(a.claimEvent("Ev1", now)).isTrue();
+            assertThat(b.claimEvent("Ev1", now)).isFalse();
+            assertThat(a.claimEvent("Ev1", now)).isFalse();
+            assertThat(b.claimEvent("Ev2", now)).isTrue();
+        }
+    }
+
+    @Test
+    void latest_byRequester_isOnlyTheirRuns() throws Exception {
+        try (HistoryStore store = HistoryStore.open(newDatabase())) {
+            Instant t = Instant.parse("2026-11-23T10:00:00Z");
+            store.start(RunRecord.local("mine", "U1", "mx", "a.example", t));
+            store.start(RunRecord.local("theirs", "U2", "mx", "b.example", t));
+            assertThat(store.latest(Optional.empty(), Optional.empty(), Optional.of("U1"), 10))
+                    .extracting(RunSummary::id).containsExactly("mine");
+        }
+    }
+
+    @Test
     void redact_hidesPasswords() {
         assertThat(HistoryStore.redact("jdbc:postgresql://db/h?user=mx&password=s3cret"))
                 .isEqualTo("jdbc:postgresql://db/h?user=mx&password=***");

@@ -60,6 +60,7 @@ class LabIT {
         ENV.put("MXDOCTOR_SMTP_GREETING_TIMEOUT", "10");
         ENV.put("MXDOCTOR_SMTP_CONNECT_TIMEOUT", "3");
         ENV.put("MXDOCTOR_PING", "off");
+        ENV.put("MXDOCTOR_DB", "jdbc:sqlite:" + Files.createTempDirectory("mxdoctor-lab").resolve("history.db"));
         assertThat(JAR).as("target/mxdoctor.jar is built in the package phase, before the lab tests").exists();
     }
 

@@ -10,6 +10,7 @@ import dev.mxdoctor.Engine;
 import dev.mxdoctor.check.Progress;
 import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.history.History;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.testing.FakeDnsServer;
 import dev.mxdoctor.testing.FakeSlack;
@@ -54,6 +55,10 @@ class SlackBotTest {
 
     private FakeSlack slack;
     private SlackBot bot;
+    private History history;
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     @BeforeAll
     static void servers() {
@@ -75,6 +80,7 @@ class SlackBotTest {
     @BeforeEach
     void fakeSlack() {
         slack = new FakeSlack();
+        history = new History("jdbc:sqlite:" + dir.resolve("history.db"), Clock.systemUTC());
     }
 
     @AfterEach
@@ -82,14 +88,15 @@ class SlackBotTest {
         if (bot != null) {
             bot.close();
         }
+        history.close();
         slack.close();
     }
 
     private SlackBot socketBot(BiFunction<Invocation, Progress, Report> checks) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_APP_TOKEN",
                 "xapp-test", "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0"));
-        bot = new SlackBot(SlackSettings.fromEnvironment(env), checks, engine::metrics);
-        bot.start();
+        bot = new SlackBot(SlackSettings.fromEnvironment(env), checks, history, engine::metrics);
+        bot.start(Duration.ofDays(90));
         return bot;
     }
 
@@ -100,8 +107,8 @@ class SlackBotTest {
     private SlackBot httpBot() throws Exception {
         bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-test",
                 "SLACK_SIGNING_SECRET", SECRET, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
-                "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, engine::metrics);
-        bot.start();
+                "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history, engine::metrics);
+        bot.start(Duration.ofDays(90));
         return bot;
     }
 
@@ -188,6 +195,52 @@ class SlackBotTest {
         String thread = replies.stream().map(r -> r.param("blocks")).collect(Collectors.joining());
         assertThat(thread).contains("TLS_NOT_OFFERED").contains("C: EHLO mxdoctor.test")
                 .contains("S: 220 fake.test ESMTP ready");
+    }
+
+    @Test
+    void runs_areRecordedAndTheSecondSaysWhatChanged() throws Exception {
+        socketBot();
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C12", slack.responseUrl("r12")), 0);
+        awaitRun("C12");
+        mx1.reply("EHLO", "250-fake.test", "250 STARTTLS");
+        try {
+            slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C13", slack.responseUrl("r13")), 0);
+            List<Call> calls = awaitRun("C13");
+            assertThat(of(calls, "chat.update", "C13").stream().filter(c -> c.param("blocks").contains("Re-run"))
+                    .findFirst().orElseThrow().param("blocks")).contains("What changed since the previous run")
+                    .contains("cleared: TLS_NOT_OFFERED on mx1.ok.test");
+        } finally {
+            mx1.reply("EHLO", "250-fake.test", "250-PIPELINING", "250-SIZE 10240000", "250 8BITMIME");
+        }
+        List<dev.mxdoctor.history.RunSummary> runs = history.latest(java.util.Optional.of("ok.test"),
+                java.util.Optional.empty(), 10);
+        assertThat(runs).hasSize(2).allSatisfy(r -> {
+            assertThat(r.requester()).isEqualTo("U0ALICE");
+            assertThat(r.state()).isEqualTo("done");
+        });
+        assertThat(runs.get(0).channel()).contains("C13");
+        String envelope = slack.sendEnvelope("slash_commands", slashPayload("/mxdoctor", "history ok.test", "C13",
+                slack.responseUrl("r14")), 0);
+        assertThat(slack.awaitAck(envelope, WAIT).getAsJsonObject("payload").get("text").getAsString())
+                .contains("`mx ok.test` by <@U0ALICE>").contains("cleared: TLS_NOT_OFFERED")
+                .contains("https://slack.com/archives/C13/p");
+    }
+
+    @Test
+    void start_afterACrash_marksLeftRunsInterruptedAndOffersARerunInTheirThread() throws Exception {
+        try (dev.mxdoctor.history.HistoryStore store = dev.mxdoctor.history.HistoryStore.open(
+                "jdbc:sqlite:" + dir.resolve("history.db"))) {
+            store.start(new dev.mxdoctor.history.RunRecord("crashed", java.util.Optional.empty(),
+                    java.util.Optional.of("C15"), java.util.Optional.of("1700000000.000150"), "U0ALICE", "mx",
+                    "ok.test", Instant.now()));
+        }
+        socketBot();
+        Call note = slack.await(cs -> !of(cs, "chat.postMessage", "C15").isEmpty(), WAIT, "the interrupted note")
+                .stream().filter(c -> c.method().equals("chat.postMessage")).findFirst().orElseThrow();
+        assertThat(note.param("thread_ts")).isEqualTo("1700000000.000150");
+        assertThat(note.param("blocks")).contains("was interrupted").contains("\"rerun\"").contains("mx ok.test");
+        assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 5).get(0).state())
+                .isEqualTo("interrupted");
     }
 
     @Test

@@ -59,9 +59,11 @@ class SlackRenderTest {
 
     @Test
     void summary_hasStatusAskerAndReRun() {
-        String blocks = SlackRender.summary(report(3), "smtptest a@example.com", "U1", "", "https://docs.test/f")
+        String blocks = SlackRender.summary(report(3), "smtptest a@example.com", "U1", "", "https://docs.test/f",
+                List.of("verdict ok → failing (it was ok at 13:40)"))
                 .blocksJson();
         assertThat(blocks).contains(":red_circle: *FAILING*").contains("asked by <@U1>").contains("\"rerun\"")
-                .contains("<https://docs.test/f#rcpt_user_unknown|RCPT_USER_UNKNOWN>").contains("1.2 s");
+                .contains("<https://docs.test/f#rcpt_user_unknown|RCPT_USER_UNKNOWN>").contains("1.2 s")
+                .contains("What changed since the previous run").contains("verdict ok → failing");
     }
 }
