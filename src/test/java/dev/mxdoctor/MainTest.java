@@ -29,8 +29,9 @@ class MainTest {
     @BeforeAll
     static void start() throws Exception {
         db = java.nio.file.Files.createTempDirectory("mxdoctor-main").resolve("history.db");
-        mx1 = FakeSmtpServer.start(new InetSocketAddress("127.0.3.21", 0));
-        mx2 = FakeSmtpServer.start(new InetSocketAddress("127.0.3.22", mx1.port()));
+        var pair = FakeSmtpServer.onSamePort("127.0.3.21", "127.0.3.22");
+        mx1 = pair.get(0);
+        mx2 = pair.get(1);
         dns = FakeDnsServer.start(
                 Zones.zone("ok.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.21", "mx2 A 127.0.3.22",
                         "@ TXT \"v=spf1 -all\""),

@@ -226,8 +226,8 @@ class MxCheckTest {
                 + "@ MX 10 new-mx\nnew-mx A 192.0.2.20\n";
         String stale = "$ORIGIN split.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n" + ns
                 + "@ MX 10 old-mx\nold-mx A 192.0.2.21\n";
-        try (FakeDnsServer ns1 = FakeDnsServer.start(new InetSocketAddress("127.0.3.1", 0), fresh);
-                FakeDnsServer ns2 = FakeDnsServer.start(new InetSocketAddress("127.0.3.2", ns1.port()), stale)) {
+        FakeDnsServer[] pair = FakeDnsServer.pair("127.0.3.1", new String[] {fresh}, "127.0.3.2", new String[] {stale});
+        try (FakeDnsServer ns1 = pair[0]; FakeDnsServer ns2 = pair[1]) {
             Report r = run(ns1, "mx split.test");
             assertThat(codes(r)).contains(FindingCode.DNS_ANSWERS_DIFFER);
             Finding f = r.findings().stream().filter(x -> x.code() == FindingCode.DNS_ANSWERS_DIFFER).findFirst()
@@ -244,8 +244,8 @@ class MxCheckTest {
     void run_oneNameServerSilent_isReportedAsUnresponsive() throws Exception {
         String zone = "$ORIGIN lame.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n"
                 + "@ NS ns1\n@ NS ns2\nns1 A 127.0.3.3\nns2 A 127.0.3.4\n@ MX 10 mx\nmx A 192.0.2.22\n";
-        try (FakeDnsServer ns1 = FakeDnsServer.start(new InetSocketAddress("127.0.3.3", 0), zone);
-                FakeDnsServer ns2 = FakeDnsServer.start(new InetSocketAddress("127.0.3.4", ns1.port()), zone)) {
+        FakeDnsServer[] pair = FakeDnsServer.pair("127.0.3.3", new String[] {zone}, "127.0.3.4", new String[] {zone});
+        try (FakeDnsServer ns1 = pair[0]; FakeDnsServer ns2 = pair[1]) {
             ns2.behaveByDefault(Behaviour.DROP);
             Report r = run(ns1, "mx lame.test");
             assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.DNS_NS_UNRESPONSIVE)

@@ -50,8 +50,9 @@ class SmtpTestCheckTest {
     @BeforeEach
     void start() {
         executor = Executors.newVirtualThreadPerTaskExecutor();
-        mx1 = smtp("127.0.3.41", 0);
-        mx2 = smtp("127.0.3.42", mx1.port());
+        servers.addAll(FakeSmtpServer.onSamePort("127.0.3.41", "127.0.3.42"));
+        mx1 = servers.get(0);
+        mx2 = servers.get(1);
         dns = FakeDnsServer.start(
                 Zones.zone("corp.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.41", "mx2 A 127.0.3.42"),
                 Zones.zone("down.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.49", "mx2 A 127.0.3.42"),
@@ -64,12 +65,6 @@ class SmtpTestCheckTest {
         servers.forEach(FakeSmtpServer::close);
         dns.close();
         executor.shutdownNow();
-    }
-
-    private FakeSmtpServer smtp(String ip, int port) {
-        FakeSmtpServer s = FakeSmtpServer.start(new InetSocketAddress(ip, port));
-        servers.add(s);
-        return s;
     }
 
     private Report run(String text, boolean allowSend) throws Exception {

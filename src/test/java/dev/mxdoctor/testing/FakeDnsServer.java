@@ -90,6 +90,21 @@ public final class FakeDnsServer implements AutoCloseable {
         return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), zoneTexts);
     }
 
+    /** Two servers on two loopback addresses sharing one port, each with its zones; retried when the port is busy. */
+    public static FakeDnsServer[] pair(String a, String[] zonesA, String b, String[] zonesB) {
+        for (int attempt = 0; ; attempt++) {
+            FakeDnsServer first = start(new InetSocketAddress(a, 0), zonesA);
+            try {
+                return new FakeDnsServer[] {first, start(new InetSocketAddress(b, first.port()), zonesB)};
+            } catch (UncheckedIOException e) {
+                first.close();
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Starts a server on the given address and port (port 0 for an ephemeral one). */
     public static FakeDnsServer start(InetSocketAddress bind, String... zoneTexts) {
         try {

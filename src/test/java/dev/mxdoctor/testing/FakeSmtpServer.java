@@ -79,6 +79,29 @@ public final class FakeSmtpServer implements AutoCloseable {
         return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
+    /**
+     * Servers on several loopback addresses sharing one port (mxdoctor dials every MX host on the same port). The
+     * port is drawn on the first address; when another address has it busy, a new one is drawn.
+     */
+    public static List<FakeSmtpServer> onSamePort(String... addresses) {
+        for (int attempt = 0; ; attempt++) {
+            List<FakeSmtpServer> started = new ArrayList<>();
+            try {
+                FakeSmtpServer first = start(new InetSocketAddress(addresses[0], 0));
+                started.add(first);
+                for (int i = 1; i < addresses.length; i++) {
+                    started.add(start(new InetSocketAddress(addresses[i], first.port())));
+                }
+                return started;
+            } catch (UncheckedIOException e) {
+                started.forEach(FakeSmtpServer::close);
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     public static FakeSmtpServer start(InetSocketAddress bind) {
         try {
             return new FakeSmtpServer(bind);
