@@ -8,6 +8,7 @@ CREATE TABLE runs (
     requester   VARCHAR(128) NOT NULL,
     command     VARCHAR(16)  NOT NULL,
     query       VARCHAR(320) NOT NULL,
+    domain      VARCHAR(253) NOT NULL, -- the query's domain (after the @ of an address), for history <domain>
     resolver    VARCHAR(256),
     started_ms  BIGINT       NOT NULL,
     duration_ms BIGINT,
@@ -18,14 +19,16 @@ CREATE TABLE runs (
     report      TEXT
 );
 CREATE INDEX runs_query_started ON runs (query, started_ms);
+CREATE INDEX runs_domain_started ON runs (domain, started_ms);
 CREATE INDEX runs_started ON runs (started_ms);
 CREATE INDEX runs_state ON runs (state);
 
 CREATE TABLE findings (
-    run_id   VARCHAR(32) NOT NULL REFERENCES runs (id),
-    code     VARCHAR(64) NOT NULL,
+    run_id     VARCHAR(32) NOT NULL REFERENCES runs (id),
+    started_ms BIGINT      NOT NULL, -- the run's, so that history --code reads the index in time order
+    code       VARCHAR(64) NOT NULL,
     severity VARCHAR(16) NOT NULL,
     host     VARCHAR(256)
 );
-CREATE INDEX findings_code ON findings (code, run_id);
+CREATE INDEX findings_code ON findings (code, started_ms);
 CREATE INDEX findings_run ON findings (run_id);

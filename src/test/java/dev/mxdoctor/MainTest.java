@@ -9,7 +9,6 @@ import dev.mxdoctor.testing.FakeSmtpServer;
 import dev.mxdoctor.testing.Zones;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -77,7 +77,8 @@ public final class HistoryStore implements AutoCloseable {
     public synchronized void start(RunRecord r) throws HistoryException {
         run("record the start of run " + r.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, workspace, channel, thread_ts, "
-                    + "requester, command, query, started_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')")) {
+                    + "requester, command, query, domain, started_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "'running')")) {
                 s.setString(1, r.id());
                 setOptional(s, 2, r.workspace());
                 setOptional(s, 3, r.channel());
@@ -85,7 +86,8 @@ public final class HistoryStore implements AutoCloseable {
                 s.setString(5, r.requester());
                 s.setString(6, r.command());
                 s.setString(7, r.query());
-                s.setLong(8, r.started().toEpochMilli());
+                s.setString(8, r.query().substring(r.query().lastIndexOf('@') + 1));
+                s.setLong(9, r.started().toEpochMilli());
                 s.executeUpdate();
             }
             return null;
@@ -111,13 +113,13 @@ public final class HistoryStore implements AutoCloseable {
                     s.setString(8, id);
                     s.executeUpdate();
                 }
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO findings (run_id, code, severity, host) VALUES (?, ?, ?, ?)")) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO findings (run_id, started_ms, code, "
+                        + "severity, host) SELECT id, started_ms, ?, ?, ? FROM runs WHERE id = ?")) {
                     for (Finding f : report.findings()) {
-                        s.setString(1, id);
-                        s.setString(2, f.code().name());
-                        s.setString(3, f.severity().label());
-                        s.setString(4, f.host());
+                        s.setString(1, f.code().name());
+                        s.setString(2, f.severity().label());
+                        s.setString(3, f.host());
+                        s.setString(4, id);
                         s.addBatch();
                     }
                     s.executeBatch();
@@ -164,15 +166,18 @@ public final class HistoryStore implements AutoCloseable {
             args.add(r);
         });
         domain.ifPresent(d -> {
-            sql.append(" AND (query = ? OR query LIKE ?)");
+            sql.append(" AND domain = ?");
             args.add(d);
-            args.add("%@" + d);
         });
+        int max = Math.max(1, Math.min(limit, 1000));
         code.ifPresent(k -> {
-            sql.append(" AND id IN (SELECT run_id FROM findings WHERE code = ?)");
+            // Newest findings first from the (code, started_ms) index; a run may hold a code several times, and a
+            // domain filter may drop some, hence the generous inner limit.
+            sql.append(" AND id IN (SELECT run_id FROM findings WHERE code = ? ORDER BY started_ms DESC LIMIT ")
+                    .append(domain.isPresent() ? 100_000 : max * 20).append(")");
             args.add(k);
         });
-        sql.append(" ORDER BY started_ms DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
+        sql.append(" ORDER BY started_ms DESC LIMIT ").append(max);
         return run("read the history", c -> query(c, sql.toString(), s -> {
             for (int i = 0; i < args.size(); i++) {
                 s.setString(i + 1, args.get(i));

@@ -19,7 +19,6 @@ import dev.mxdoctor.smtp.TlsSettings;
 import dev.mxdoctor.testing.FakeDnsServer;
 import dev.mxdoctor.testing.FakeSmtpServer;
 import dev.mxdoctor.testing.Zones;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
