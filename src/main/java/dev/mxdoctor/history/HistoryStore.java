@@ -30,6 +30,9 @@ public final class HistoryStore implements AutoCloseable {
 
     private static final Gson GSON = new Gson();
 
+    /** The newest schema version this code knows: the highest V*.sql in db/migration (a test keeps them equal). */
+    static final int SCHEMA_VERSION = 2;
+
     private final String url;
     private Connection connection;
 
@@ -41,6 +44,15 @@ public final class HistoryStore implements AutoCloseable {
     public static HistoryStore open(String jdbcUrl) throws HistoryException {
         HistoryStore store = new HistoryStore(jdbcUrl);
         try {
+            int installed = store.installedVersion();
+            if (installed > SCHEMA_VERSION) {
+                throw new HistoryException("the history database has schema version " + installed + ", newer than "
+                        + "this mxdoctor knows (" + SCHEMA_VERSION + "); upgrade mxdoctor, or point MXDOCTOR_DB at "
+                        + "another database", null);
+            }
+            if (installed == SCHEMA_VERSION) {
+                return store; // current: skip Flyway, whose start-up costs a command-line run about a second
+            }
             Flyway flyway = Flyway.configure().dataSource(jdbcUrl, null, null)
                     .locations("classpath:db/migration").load();
             for (MigrationInfo m : flyway.info().all()) {
@@ -57,6 +69,25 @@ public final class HistoryStore implements AutoCloseable {
             throw e;
         } catch (RuntimeException | SQLException e) {
             throw new HistoryException("cannot open the history at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The highest successfully applied migration, 0 for a database Flyway has not touched. */
+    private int installedVersion() throws SQLException {
+        Connection c = connection();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = "
+                        + (url.startsWith("jdbc:sqlite:") ? "1" : "true") + " AND version IS NOT NULL")) {
+            int max = 0;
+            while (rs.next()) {
+                max = Math.max(max, Integer.parseInt(rs.getString(1)));
+            }
+            return max;
+        } catch (SQLException e) {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            return 0; // no history table yet
         }
     }
 

@@ -167,6 +167,15 @@ abstract class HistoryStoreContract {
     }
 
     @Test
+    void schemaVersion_isTheNewestMigration() throws Exception {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+            int newest = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+            assertThat(HistoryStore.SCHEMA_VERSION).isEqualTo(newest);
+        }
+    }
+
+    @Test
     void redact_hidesPasswords() {
         assertThat(HistoryStore.redact("jdbc:postgresql://db/h?user=mx&password=s3cret"))
                 .isEqualTo("jdbc:postgresql://db/h?user=mx&password=***");
