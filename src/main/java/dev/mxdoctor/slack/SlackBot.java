@@ -119,6 +119,17 @@ public final class SlackBot implements AutoCloseable {
                             problem)));
             return ctx.ack();
         });
+        app.blockAction("rerun_home", (req, ctx) -> {
+            // From the App Home: "channel|thread|command"; a run from the command line is answered in a DM.
+            BlockActionPayload p = req.getPayload();
+            String[] parts = p.getActions().get(0).getValue().split("\\|", 3);
+            String user = p.getUser().getId();
+            String channel = parts[0].isEmpty() ? user : parts[0];
+            String thread = parts[1].isEmpty() ? null : parts[1];
+            start(parts[2], user, channel, thread, null)
+                    .ifPresent(problem -> background(() -> poster.ephemeral(channel, user, thread, problem)));
+            return ctx.ack();
+        });
         app.blockAction("cancel", (req, ctx) -> {
             String runId = req.getPayload().getActions().get(0).getValue();
             boolean cancelled = pool.cancel(runId);

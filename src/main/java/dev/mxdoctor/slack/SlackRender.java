@@ -251,8 +251,8 @@ final class SlackRender {
         everyone.forEach(r -> latestPerQuery.putIfAbsent(r.query(), r));
         List<RunSummary> failing = latestPerQuery.values().stream()
                 .filter(r -> r.status().filter(s -> s.equals("failing")).isPresent()).toList();
-        blocks.add(section(truncate(runList("*Failing now* (latest run of each query)", failing, "Nothing."))));
-        blocks.add(section(truncate(runList("*Your recent runs*", mine, "None yet."))));
+        runSections(blocks, "*Failing now* (latest run of each query)", failing, "Nothing.");
+        runSections(blocks, "*Your recent runs*", mine, "None yet.");
         blocks.add(section(truncate(runList("*Latest runs in this workspace*", everyone.subList(0,
                 Math.min(10, everyone.size())), "None yet."))));
         JsonObject view = new JsonObject();
@@ -261,17 +261,32 @@ final class SlackRender {
         return view;
     }
 
+    /** A title, then one section per run with a Re-run button (at most 10: a Home tab holds 100 blocks). */
+    private static void runSections(JsonArray blocks, String title, List<RunSummary> runs, String none) {
+        blocks.add(section(title + (runs.isEmpty() ? "\n" + none : "")));
+        for (RunSummary run : runs.subList(0, Math.min(10, runs.size()))) {
+            JsonObject s = section(truncate(runLine(run)));
+            String commandLine = run.command() + " " + run.query();
+            s.add("accessory", button("Re-run", "rerun_home", run.channel().orElse("") + "|"
+                    + run.threadTs().orElse("") + "|" + commandLine, "primary"));
+            blocks.add(s);
+        }
+    }
+
+    private static String runLine(RunSummary run) {
+        return statusEmoji(run.status().orElse(run.state())) + " `" + escape(run.command() + " " + run.query())
+                + "` — " + escape(truncate(run.summary().orElse(run.state()), 140)) + " <!date^"
+                + run.started().getEpochSecond() + "^{date_short_pretty} {time}|" + run.started() + ">"
+                + threadLink(run);
+    }
+
     private static String runList(String title, List<RunSummary> runs, String none) {
         StringBuilder sb = new StringBuilder(title).append('\n');
         if (runs.isEmpty()) {
             return sb.append(none).toString();
         }
         for (RunSummary run : runs.subList(0, Math.min(15, runs.size()))) {
-            String status = run.status().orElse(run.state());
-            sb.append(statusEmoji(status)).append(" `").append(escape(run.command() + " " + run.query()))
-                    .append("` — ").append(escape(truncate(run.summary().orElse(run.state()), 140)))
-                    .append(" <!date^").append(run.started().getEpochSecond()).append("^{date_short_pretty} {time}|")
-                    .append(run.started()).append(">").append(threadLink(run)).append('\n');
+            sb.append(runLine(run)).append('\n');
         }
         return sb.toString();
     }

@@ -227,6 +227,33 @@ class SlackBotTest {
     }
 
     @Test
+    void homeTab_listsTheViewersRunsWithReRunButtonsThatWork() throws Exception {
+        socketBot();
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C16", slack.responseUrl("r16")), 0);
+        awaitRun("C16");
+        JsonObject e = new JsonObject();
+        e.addProperty("type", "app_home_opened");
+        e.addProperty("user", "U0ALICE");
+        e.addProperty("channel", "D0HOME");
+        e.addProperty("tab", "home");
+        e.addProperty("event_ts", "1700000000.000002");
+        slack.sendEnvelope("events_api", event("Ev16", e), 0);
+        Call publish = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("views.publish")), WAIT,
+                "views.publish").stream().filter(c -> c.method().equals("views.publish")).findFirst().orElseThrow();
+        assertThat(publish.param("view")).contains("rerun_home").contains("C16|").contains("mx ok.test");
+        String value = publish.param("view").replaceAll("(?s).*\"action_id\":\"rerun_home\",\"value\":\"([^\"]*)\".*",
+                "$1");
+        JsonObject click = JsonParser.parseString("{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\"},"
+                + "\"api_app_id\":\"A0FAKE\",\"team\":{\"id\":\"T0FAKE\"},\"container\":{\"type\":\"view\","
+                + "\"view_id\":\"V1\"},\"trigger_id\":\"t\",\"actions\":[{\"action_id\":\"rerun_home\","
+                + "\"block_id\":\"b\",\"type\":\"button\",\"action_ts\":\"1\"}]}").getAsJsonObject();
+        click.getAsJsonArray("actions").get(0).getAsJsonObject().addProperty("value", value);
+        slack.sendEnvelope("interactive", click, 0);
+        slack.await(cs -> of(cs, "chat.update", "C16").stream().filter(c -> c.param("blocks").contains("Re-run"))
+                .count() >= 2, WAIT, "the re-run from the Home tab");
+    }
+
+    @Test
     void start_afterACrash_marksLeftRunsInterruptedAndOffersARerunInTheirThread() throws Exception {
         try (dev.mxdoctor.history.HistoryStore store = dev.mxdoctor.history.HistoryStore.open(
                 "jdbc:sqlite:" + dir.resolve("history.db"))) {
@@ -427,7 +454,8 @@ class SlackBotTest {
         Call publish = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("views.publish")), WAIT,
                 "views.publish").stream().filter(c -> c.method().equals("views.publish")).findFirst().orElseThrow();
         assertThat(publish.param("user_id")).isEqualTo("U0ALICE");
-        assertThat(publish.param("view")).contains("\"type\":\"home\"").contains("/mx example.com");
+        assertThat(publish.param("view")).contains("\"type\":\"home\"").contains("/mx example.com")
+                .contains("Failing now").contains("Your recent runs");
     }
 
     private static HttpResponse<String> postSigned(int port, String body, long timestamp, String secret)

@@ -1,0 +1,77 @@
+package dev.mxdoctor.durability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mxdoctor.history.HistoryStore;
+import dev.mxdoctor.history.RunSummary;
+import dev.mxdoctor.testing.FakeDnsServer;
+import dev.mxdoctor.testing.FakeSmtpServer;
+import dev.mxdoctor.testing.Zones;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durability with a real process: the packaged CLI is killed (SIGKILL) in the middle of a run; the run is in the
+ * history as running, and the next start marks it interrupted.
+ */
+class KilledRunIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedMidRun_isFoundAndMarkedInterrupted() throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("history.db");
+        try (FakeSmtpServer silent = FakeSmtpServer.start(new InetSocketAddress("127.0.3.81", 0))
+                .greeting(FakeSmtpServer.Greeting.SILENT);
+                FakeDnsServer dns = FakeDnsServer.start(Zones.zone("slow.test", "@ MX 10 mx", "mx A 127.0.3.81"))) {
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", "target/mxdoctor.jar", "mx", "slow.test", "--json");
+            pb.environment().putAll(java.util.Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_NS_PORT",
+                    String.valueOf(dns.port()), "MXDOCTOR_SMTP_PORT", String.valueOf(silent.port()),
+                    "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_PING", "off", "MXDOCTOR_DB", db,
+                    "MXDOCTOR_SMTP_GREETING_TIMEOUT", "60"));
+            pb.redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
+            Process p = pb.start();
+            // The run is recorded before it talks to anyone; wait (bounded) until the row is there, then kill.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (running(db).isEmpty()) {
+                assertThat(System.nanoTime()).as("the run never appeared in the history: "
+                        + (Files.exists(dir.resolve("out.txt")) ? Files.readString(dir.resolve("out.txt")) : ""))
+                        .isLessThan(deadline);
+                assertThat(p.isAlive()).isTrue();
+                Thread.onSpinWait();
+            }
+            p.destroyForcibly();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        try (HistoryStore restarted = HistoryStore.open(db)) {
+            List<RunSummary> interrupted = restarted.interruptRunning();
+            assertThat(interrupted).singleElement().satisfies(r -> {
+                assertThat(r.command()).isEqualTo("mx");
+                assertThat(r.query()).isEqualTo("slow.test");
+            });
+            assertThat(restarted.latest(Optional.of("slow.test"), Optional.empty(), 5).get(0).state())
+                    .isEqualTo("interrupted");
+        }
+    }
+
+    private static List<RunSummary> running(String db) {
+        if (!Files.exists(Path.of(db.substring("jdbc:sqlite:".length())))) {
+            return List.of();
+        }
+        try (HistoryStore store = HistoryStore.open(db)) {
+            return store.latest(Optional.empty(), Optional.empty(), 5).stream()
+                    .filter(r -> r.state().equals("running")).toList();
+        } catch (Exception e) {
+            return List.of(); // the CLI is still creating the schema
+        }
+    }
+}
