@@ -14,6 +14,7 @@ import dev.mxdoctor.history.HistoryException;
 import dev.mxdoctor.history.HistoryView;
 import dev.mxdoctor.history.RunRecord;
 import dev.mxdoctor.history.RunSummary;
+import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TextReport;
@@ -32,6 +33,7 @@ public final class Main {
 
     static final int EXIT_USAGE = 64;
     static final int EXIT_CONFIG = 78;
+    static final int EXIT_INTERNAL = 70;
 
     private Main() {}
 
@@ -96,6 +98,14 @@ public final class Main {
             Report report;
             try (Engine engine = new Engine(config, clock)) {
                 report = engine.run(invocation, progress);
+            } catch (RuntimeException e) {
+                // A bug, not a finding: say so briefly, keep the run in the history as failed, give the details.
+                history.finished(run, new Report(run.command(), run.query(), run.query(), "", run.started(), 0,
+                        new Verdict(Verdict.Status.INCONCLUSIVE, "mxdoctor failed internally"), List.of(), List.of(),
+                        List.of(), List.of(), List.of()), "failed");
+                err.println("mxdoctor: internal error: " + e);
+                e.printStackTrace(err);
+                return EXIT_INTERNAL;
             } finally {
                 if (progress instanceof TerminalProgress p) {
                     p.clear();
