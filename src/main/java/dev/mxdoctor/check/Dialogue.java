@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
-import javax.net.ssl.SSLException;
 
 /**
  * Holds the dialogue a sending MTA would hold with one address: greeting, EHLO (HELO if refused), STARTTLS and
@@ -123,11 +122,13 @@ final class Dialogue {
                 s.heloFallback = true;
                 s.ehlo = Optional.of(helo);
                 if (!helo.isPositive()) {
+                    s.fail(Outcome.UNAVAILABLE, Stage.EHLO, helo.oneLine());
                     quit(session, deadline);
                     return;
                 }
                 s.capabilities = Optional.of(Capabilities.heloOnly(helo.text()));
             } else if (!ehlo.isPositive()) {
+                s.fail(Outcome.UNAVAILABLE, Stage.EHLO, ehlo.oneLine());
                 quit(session, deadline);
                 return;
             } else {
@@ -164,11 +165,7 @@ final class Dialogue {
             TlsFacts facts = session.startTls(tls, s.host, min(timeouts.command(), deadline));
             s.tls = Optional.of(facts);
             return true;
-        } catch (SSLException e) {
-            s.tlsFailure = Optional.of(describe(e));
-            listener.note("TLS handshake failed: " + describe(e));
-            return false;
-        } catch (IOException e) {
+        } catch (IOException e) { // SSLException for the handshake itself, others for the transport under it
             s.tlsFailure = Optional.of(describe(e));
             listener.note("TLS handshake failed: " + describe(e));
             return false;

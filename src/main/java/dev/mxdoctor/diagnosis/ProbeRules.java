@@ -38,11 +38,12 @@ public final class ProbeRules {
             case BANNER_TIMEOUT -> out.add(at(p, FindingCode.SMTP_BANNER_TIMEOUT, Stage.GREETING,
                     where + " accepted the connection but sent no greeting (" + failure + ")."));
             case UNAVAILABLE -> {
-                String reply = p.greeting().map(r -> r.oneLine()).orElse(failure);
-                out.add(at(p, FindingCode.SMTP_SERVICE_UNAVAILABLE, Stage.GREETING,
-                        where + " refused service in its greeting: " + reply + ".").withEvidence(reply));
-                p.greeting().flatMap(ReplyRules::blocklist).ifPresent(list -> out.add(at(p,
-                        FindingCode.BLOCKLISTED_BY_RECEIVER, Stage.GREETING, where + " refuses mxdoctor's IP"
+                String reply = failure;
+                out.add(at(p, FindingCode.SMTP_SERVICE_UNAVAILABLE, stage, where + " refused service "
+                        + (stage == Stage.GREETING ? "in its greeting" : "at " + stage.label()) + ": " + reply + ".")
+                        .withEvidence(reply));
+                (stage == Stage.GREETING ? p.greeting() : p.ehlo()).flatMap(ReplyRules::blocklist).ifPresent(list ->
+                        out.add(at(p, FindingCode.BLOCKLISTED_BY_RECEIVER, stage, where + " refuses mxdoctor's IP"
                                 + (list.isEmpty() ? "" : " as listed on " + list) + ": " + reply + ".")
                         .withEvidence(reply)));
             }

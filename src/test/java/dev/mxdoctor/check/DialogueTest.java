@@ -131,6 +131,16 @@ class DialogueTest {
     }
 
     @Test
+    void run_ehloAndHeloRefused_isServiceUnavailableAtEhlo() {
+        FakeSmtpServer s = server().reply("EHLO", "554 5.7.1 go away").reply("HELO", "554 5.7.1 go away");
+        AddressProbe p = run(s, envelope());
+        assertThat(p.outcome()).isEqualTo(Outcome.UNAVAILABLE);
+        assertThat(p.failedStage()).contains(Stage.EHLO);
+        assertThat(p.failure()).contains("554 5.7.1 go away");
+        assertThat(s.received()).doesNotContain("MAIL FROM:<bob@example.org>");
+    }
+
+    @Test
     void run_421Greeting_isServiceUnavailableAndQuits() {
         FakeSmtpServer s = server().greeting("421 4.7.0 Too many connections, try again later");
         AddressProbe p = run(s, envelope());
