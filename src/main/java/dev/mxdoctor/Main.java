@@ -14,7 +14,6 @@ import dev.mxdoctor.history.HistoryException;
 import dev.mxdoctor.history.HistoryView;
 import dev.mxdoctor.history.RunRecord;
 import dev.mxdoctor.history.RunSummary;
-import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TextReport;
@@ -100,9 +99,8 @@ public final class Main {
                 report = engine.run(invocation, progress);
             } catch (RuntimeException e) {
                 // A bug, not a finding: say so briefly, keep the run in the history as failed, give the details.
-                history.finished(run, new Report(run.command(), run.query(), run.query(), "", run.started(), 0,
-                        new Verdict(Verdict.Status.INCONCLUSIVE, "mxdoctor failed internally"), List.of(), List.of(),
-                        List.of(), List.of(), List.of()), "failed");
+                history.finished(run, Report.failed(run.command(), run.query(), run.started(),
+                        e.getClass().getSimpleName()), "failed");
                 err.println("mxdoctor: internal error: " + e);
                 e.printStackTrace(err);
                 return EXIT_INTERNAL;

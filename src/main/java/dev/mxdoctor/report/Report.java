@@ -42,6 +42,12 @@ public record Report(
         dns = List.copyOf(dns);
     }
 
+    /** What is kept of a run that failed inside mxdoctor: that it failed (a bug, not a finding), not the trace. */
+    public static Report failed(String command, String query, Instant started, String why) {
+        return new Report(command, query, query, "", started, 0, new Verdict(Verdict.Status.INCONCLUSIVE,
+                "mxdoctor failed internally (" + why + ")"), List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
     /** One MX host with its addresses and what each address answered on port 25. */
     public record MxEntry(int preference, String host, boolean implicit, long ttl, List<String> addresses,
             List<AddressProbe> probes) {

@@ -115,16 +115,9 @@ final class Runner {
             LOG.info("run {} interrupted while talking to Slack", spec.runId());
         } catch (Exception e) {
             reportInternalError(spec, parentTs, viaResponseUrl, e);
-            history.finished(run, failedReport(run, e), "failed");
+            history.finished(run, Report.failed(run.command(), run.query(), run.started(),
+                    e.getClass().getSimpleName()), "failed");
         }
-    }
-
-    /** What history keeps of a run that failed inside mxdoctor: that it failed, not the stack trace. */
-    private static Report failedReport(RunRecord run, Exception e) {
-        return new Report(run.command(), run.query(), run.query(), "", run.started(), 0,
-                new dev.mxdoctor.diagnosis.Verdict(dev.mxdoctor.diagnosis.Verdict.Status.INCONCLUSIVE,
-                        "mxdoctor failed internally (" + e.getClass().getSimpleName() + ")"),
-                List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** The response_url may be used five times: the summary, then the transcript in at most three parts. */

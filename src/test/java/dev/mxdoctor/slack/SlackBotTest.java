@@ -155,6 +155,16 @@ class SlackBotTest {
         return e;
     }
 
+    private static JsonObject homeOpened() {
+        JsonObject e = new JsonObject();
+        e.addProperty("type", "app_home_opened");
+        e.addProperty("user", "U0ALICE");
+        e.addProperty("channel", "D0HOME");
+        e.addProperty("tab", "home");
+        e.addProperty("event_ts", "1700000000.000001");
+        return e;
+    }
+
     /** Waits until the run's summary (a chat.update with a verdict) and all its thread replies are in. */
     private List<Call> awaitRun(String channel) throws InterruptedException {
         return slack.await(calls -> calls.stream().anyMatch(c -> c.method().equals("chat.update")
@@ -231,13 +241,7 @@ class SlackBotTest {
         socketBot();
         slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C16", slack.responseUrl("r16")), 0);
         awaitRun("C16");
-        JsonObject e = new JsonObject();
-        e.addProperty("type", "app_home_opened");
-        e.addProperty("user", "U0ALICE");
-        e.addProperty("channel", "D0HOME");
-        e.addProperty("tab", "home");
-        e.addProperty("event_ts", "1700000000.000002");
-        slack.sendEnvelope("events_api", event("Ev16", e), 0);
+        slack.sendEnvelope("events_api", event("Ev16", homeOpened()), 0);
         Call publish = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("views.publish")), WAIT,
                 "views.publish").stream().filter(c -> c.method().equals("views.publish")).findFirst().orElseThrow();
         assertThat(publish.param("view")).contains("rerun_home").contains("C16|").contains("mx ok.test");
@@ -444,13 +448,7 @@ class SlackBotTest {
     @Test
     void appHomeOpened_publishesTheHomeTab() throws Exception {
         socketBot();
-        JsonObject e = new JsonObject();
-        e.addProperty("type", "app_home_opened");
-        e.addProperty("user", "U0ALICE");
-        e.addProperty("channel", "D0HOME");
-        e.addProperty("tab", "home");
-        e.addProperty("event_ts", "1700000000.000001");
-        slack.sendEnvelope("events_api", event("Ev9", e), 0);
+        slack.sendEnvelope("events_api", event("Ev9", homeOpened()), 0);
         Call publish = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("views.publish")), WAIT,
                 "views.publish").stream().filter(c -> c.method().equals("views.publish")).findFirst().orElseThrow();
         assertThat(publish.param("user_id")).isEqualTo("U0ALICE");
