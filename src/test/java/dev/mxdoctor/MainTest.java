@@ -175,6 +175,13 @@ class MainTest {
     }
 
     @Test
+    void bot_withoutTokens_saysWhichVariablesAreMissingAndExits78() {
+        Run r = run(Map.of("MXDOCTOR_DB", "jdbc:sqlite:" + db), "bot");
+        assertThat(r.status()).isEqualTo(78);
+        assertThat(r.err()).contains("SLACK_BOT_TOKEN").contains("SLACK_APP_TOKEN").contains("manifest.yml");
+    }
+
+    @Test
     void help_printsUsageAndExitsZero() {
         Run r = run(env, "help", "dns");
         assertThat(r.status()).isZero();
