@@ -142,6 +142,7 @@ public final class Main {
 
     /** {@code mxdoctor bot}: runs the Slack bot until the process is stopped. */
     static int bot(Map<String, String> env, PrintStream err) {
+        SlackBot.configureHttpServer();
         Config config;
         SlackSettings slack;
         try {

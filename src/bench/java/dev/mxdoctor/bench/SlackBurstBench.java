@@ -4,6 +4,7 @@ import com.slack.api.app_backend.SlackSignature;
 import dev.mxdoctor.Config;
 import dev.mxdoctor.Engine;
 import dev.mxdoctor.history.History;
+import dev.mxdoctor.report.Report;
 import dev.mxdoctor.slack.SlackBot;
 import dev.mxdoctor.slack.SlackSettings;
 import dev.mxdoctor.testing.FakeDnsServer;
@@ -13,9 +14,6 @@ import dev.mxdoctor.testing.Zones;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +37,10 @@ import java.util.concurrent.Future;
 public final class SlackBurstBench {
 
     public static void main(String[] args) throws Exception {
+        SlackBot.configureHttpServer(); // as `mxdoctor bot` does, before any HTTP server exists
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        // "noop": every command answered by a check that returns at once, to separate the ack path from the work.
+        boolean noop = args.length > 1 && args[1].equals("noop");
         String secret = "bench-secret";
         try (FakeSmtpServer smtp = FakeSmtpServer.start(new InetSocketAddress("127.0.3.71", 0));
                 FakeDnsServer dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx1", "mx1 A 127.0.3.71"));
@@ -53,15 +54,15 @@ public final class SlackBurstBench {
                 SlackBot bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-bench",
                         "SLACK_SIGNING_SECRET", secret, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
                         // Pacing is per channel; the burst spans many channels, so it does not apply here.
-                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history, engine::metrics);
+                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), noop ? (inv, progress) -> Report.failed("mx",
+                        "ok.test", Instant.now(), "noop") : engine::run, history, engine::metrics);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             bot.start(Duration.ofDays(90));
-            HttpClient http = HttpClient.newBuilder().executor(pool).build();
             URI uri = URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");
-            burst(http, uri, slack, secret, n, "warm", pool); // JIT warm-up: the bot is a long-running process
+            burst(uri, slack, secret, n, "warm", pool); // JIT warm-up: the bot is a long-running process
             slack.await(calls -> answered(slack) >= n, Duration.ofMinutes(5), n + " warm-up answers");
             long start = System.nanoTime();
-            List<long[]> results = burst(http, uri, slack, secret, n, "burst", pool);
+            List<long[]> results = burst(uri, slack, secret, n, "burst", pool);
             List<Double> acks = new ArrayList<>();
             int ok = 0;
             for (long[] r : results) {
@@ -80,12 +81,34 @@ public final class SlackBurstBench {
         }
     }
 
+    /**
+     * One request over a plain socket (Connection: close), returning the status. The JDK's HttpClient serialises
+     * 200 simultaneous connections on its one selector thread, which measured the client rather than the bot.
+     */
+    private static int post(URI uri, String ts, String signature, String body) throws java.io.IOException {
+        byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setTcpNoDelay(true);
+            String head = "POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Slack-Request-Timestamp: " + ts
+                    + "\r\nX-Slack-Signature: " + signature + "\r\nContent-Length: " + payload.length
+                    + "\r\nConnection: close\r\n\r\n";
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(payload);
+            out.flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
     private static long answered(FakeSlack slack) {
         return slack.calls("chat.update").stream().filter(c -> c.param("blocks").contains("Re-run")).count();
     }
 
     /** Sends {@code n} signed /mx commands at the same instant; returns each one's ack time (ns) and status. */
-    private static List<long[]> burst(HttpClient http, URI uri, FakeSlack slack, String secret, int n, String tag,
+    private static List<long[]> burst(URI uri, FakeSlack slack, String secret, int n, String tag,
             ExecutorService pool) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<long[]>> sent = new ArrayList<>();
@@ -96,14 +119,10 @@ public final class SlackBurstBench {
             sent.add(pool.submit(() -> {
                 go.await();
                 String ts = String.valueOf(Instant.now().getEpochSecond());
-                HttpRequest request = HttpRequest.newBuilder(uri)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("X-Slack-Request-Timestamp", ts)
-                        .header("X-Slack-Signature", new SlackSignature.Generator(secret).generate(ts, body))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                String signature = new SlackSignature.Generator(secret).generate(ts, body);
                 long t0 = System.nanoTime();
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                return new long[] {System.nanoTime() - t0, r.statusCode()};
+                int status = post(uri, ts, signature, body);
+                return new long[] {System.nanoTime() - t0, status};
             }));
         }
         go.countDown();

@@ -265,6 +265,15 @@ public final class SlackBot implements AutoCloseable {
         }
     }
 
+    /**
+     * Process-wide settings of the JDK's HTTP server, to apply before any server is created: TCP_NODELAY, so that
+     * an ack written as headers then body is not held back by Nagle's algorithm against the peer's delayed ACK
+     * (about 40 ms per request otherwise).
+     */
+    public static void configureHttpServer() {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** The HTTP port actually bound (for tests that ask for port 0). */
     public int httpPort() {
         return http == null ? -1 : http.port();
