@@ -78,28 +78,10 @@ final class Dialogue {
             s.fail(Outcome.NOT_ALLOWED, Stage.CONNECT, e.getMessage());
             listener.note("not probed: " + e.getMessage());
             return;
-        } catch (SocketTimeoutException e) {
-            s.fail(Outcome.TIMEOUT, Stage.CONNECT, "no answer to the connection attempt in "
-                    + seconds(min(timeouts.connect(), deadline)));
-            listener.note("connection timed out");
-            return;
-        } catch (ConnectException e) {
-            s.fail(Outcome.REFUSED, Stage.CONNECT, "connection refused");
-            listener.note("connection refused");
-            return;
-        } catch (NoRouteToHostException e) {
-            s.fail(Outcome.UNREACHABLE, Stage.CONNECT, "no route to host");
-            listener.note("no route to host");
-            return;
         } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset")) {
-                // A reset while the connection is being set up is the peer refusing, as a closed port does.
-                s.fail(Outcome.REFUSED, Stage.CONNECT, "connection reset while connecting");
-                listener.note("connection reset while connecting");
-                return;
-            }
-            s.fail(Outcome.UNREACHABLE, Stage.CONNECT, describe(e));
-            listener.note("connection failed: " + describe(e));
+            ConnectFailure f = ConnectFailure.of(e, s.address, min(timeouts.connect(), deadline));
+            s.fail(f.outcome(), Stage.CONNECT, f.why());
+            listener.note(f.why());
             return;
         }
         s.connectMs = OptionalLong.of((nanoTime.getAsLong() - start) / 1_000_000);
@@ -223,6 +205,38 @@ final class Dialogue {
         } else {
             s.fail(Outcome.DISCONNECTED, stage, describe(e));
             listener.note("connection lost: " + describe(e));
+        }
+    }
+
+    /** How a connection attempt failed, in the outcome's terms and in words. */
+    record ConnectFailure(Outcome outcome, String why) {
+
+        /**
+         * Classifies a failed connect. "Network is unreachable" comes as a ConnectException too, but it is this
+         * machine having no route (typically no IPv6), not the host refusing: it must not read as "refused". Pure.
+         */
+        static ConnectFailure of(IOException e, InetSocketAddress address, Duration timeout) {
+            String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (e instanceof SocketTimeoutException) {
+                return new ConnectFailure(Outcome.TIMEOUT, "no answer to the connection attempt in " + seconds(timeout));
+            }
+            if (message.contains("network is unreachable") || message.contains("cannot assign requested address")
+                    || message.contains("protocol family unavailable") || message.contains("address family not")) {
+                String family = address.getAddress() instanceof java.net.Inet6Address ? "IPv6 " : "";
+                return new ConnectFailure(Outcome.NO_ROUTE_HERE, "not probed: this machine has no " + family
+                        + "route to " + address.getAddress().getHostAddress());
+            }
+            if (e instanceof NoRouteToHostException || message.contains("no route to host")) {
+                return new ConnectFailure(Outcome.UNREACHABLE, "no route to host");
+            }
+            if (message.contains("reset")) {
+                // A reset while the connection is being set up is the peer refusing, as a closed port does.
+                return new ConnectFailure(Outcome.REFUSED, "connection reset while connecting");
+            }
+            if (e instanceof ConnectException) {
+                return new ConnectFailure(Outcome.REFUSED, "connection refused");
+            }
+            return new ConnectFailure(Outcome.UNREACHABLE, describe(e));
         }
     }
 

@@ -63,7 +63,7 @@ final class Probes {
     Optional<AddressProbe> controlIfAllTimedOut(MxEvidence evidence, TranscriptRecorder transcript,
             Deadline deadline) {
         List<AddressProbe> tried = evidence.probes().stream()
-                .filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED).toList();
+                .filter(p -> !p.outcome().notTried()).toList();
         if (settings.control().isEmpty() || tried.isEmpty()
                 || !tried.stream().allMatch(p -> p.outcome() == AddressProbe.Outcome.TIMEOUT)) {
             return Optional.empty();

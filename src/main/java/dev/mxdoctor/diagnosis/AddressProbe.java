@@ -51,6 +51,8 @@ public record AddressProbe(
         TIMEOUT("timeout"),
         UNREACHABLE("unreachable"),
         NOT_ALLOWED("not-allowed"),
+        /** This machine has no route to the address family (no IPv6 here): says nothing about the host. */
+        NO_ROUTE_HERE("no-route-here"),
         BANNER_TIMEOUT("banner-timeout"),
         UNAVAILABLE("unavailable"),
         PROTOCOL_ERROR("protocol-error"),
@@ -65,6 +67,11 @@ public record AddressProbe(
 
         public String label() {
             return label;
+        }
+
+        /** Whether the address was not really tried (refused by policy, or no route from here). */
+        public boolean notTried() {
+            return this == NOT_ALLOWED || this == NO_ROUTE_HERE;
         }
 
         /** Whether the address could not be reached at all (nothing SMTP happened). */

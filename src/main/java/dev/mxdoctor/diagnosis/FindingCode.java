@@ -141,6 +141,12 @@ public enum FindingCode {
             "The server closed or reset the connection in the middle of the dialogue without a reply.",
             "Often a policy drop (blocklist) or a middlebox; check the server's logs for the connecting IP.",
             "RFC 5321 3.8"),
+    NO_ROUTE_FROM_HERE(Group.CONNECTION, INFO, "Address not probed: no route from here",
+            "This machine has no route to the address (typically: no IPv6 connectivity where mxdoctor runs), so the "
+                    + "address was not tried. That says nothing about the mail host; senders with such a route "
+                    + "use it, the others use the host's other addresses.",
+            "Run the check from a network with IPv6 to test these addresses too.",
+            "RFC 5321 5.1"),
     PORT25_BLOCKED_OUTBOUND(Group.CONNECTION, CRITICAL, "Outbound port 25 seems blocked where mxdoctor runs",
             "Every mail host times out on port 25 while DNS works, and so do other known-good hosts: the network "
                     + "mxdoctor runs in probably blocks outbound port 25 (cloud providers do).",

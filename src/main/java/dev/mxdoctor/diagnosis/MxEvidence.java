@@ -63,7 +63,7 @@ public record MxEvidence(
 
         /** The probes that were really attempted (not refused by the target policy). */
         public List<AddressProbe> attempted() {
-            return probes.stream().filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED).toList();
+            return probes.stream().filter(p -> !p.outcome().notTried()).toList();
         }
 
         /** Whether the host was probed and no address of it could take mail. */

@@ -97,6 +97,10 @@ public final class MxVerdict {
             return Optional.of(new Verdict(Status.INCONCLUSIVE, "None of " + d + "'s MX addresses was probed: "
                     + "they are private, loopback or otherwise non-public addresses (MXDOCTOR_ALLOW_TARGETS)."));
         }
+        if (probes.stream().allMatch(p -> p.outcome().notTried())) {
+            return Optional.of(new Verdict(Status.INCONCLUSIVE, "None of " + d + "'s MX addresses could be probed "
+                    + "from here (no route to them from this machine, or not allowed by configuration)."));
+        }
         if (has(findings, FindingCode.PORT25_BLOCKED_OUTBOUND)) {
             return Optional.of(new Verdict(Status.INCONCLUSIVE, "Every MX host of " + d + " times out on port 25, "
                     + "and so does the control host: outbound port 25 seems blocked where mxdoctor runs; check from "
@@ -119,7 +123,7 @@ public final class MxVerdict {
                     + " is down; mail flows via " + next.name() + " (preference " + next.preference() + ")."));
         }
         Optional<AddressProbe> broken = probes.stream()
-                .filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED && p.unusable()).findFirst();
+                .filter(p -> !p.outcome().notTried() && p.unusable()).findFirst();
         if (broken.isPresent()) {
             AddressProbe b = broken.get();
             return Optional.of(new Verdict(Status.DEGRADED, b.host() + "'s address " + b.address() + " cannot take "
@@ -130,7 +134,7 @@ public final class MxVerdict {
     }
 
     private static String probedSummary(MxEvidence e, List<Finding> findings) {
-        long tried = e.probes().stream().filter(p -> p.outcome() != AddressProbe.Outcome.NOT_ALLOWED).count();
+        long tried = e.probes().stream().filter(p -> !p.outcome().notTried()).count();
         String tls = has(findings, FindingCode.TLS_NOT_OFFERED) || has(findings, FindingCode.TLS_HANDSHAKE_FAILED)
                 ? "; not every one offers working STARTTLS"
                 : e.probes().stream().allMatch(p -> p.tls().isPresent() || p.outcome() != AddressProbe.Outcome.OK)

@@ -27,7 +27,7 @@ public final class ReachabilityRules {
             return out;
         }
         if (tried.stream().allMatch(Host::unusable)) {
-            boolean allTimedOut = e.probes().stream().filter(p -> p.outcome() != Outcome.NOT_ALLOWED)
+            boolean allTimedOut = e.probes().stream().filter(p -> !p.outcome().notTried())
                     .allMatch(p -> p.outcome() == Outcome.TIMEOUT);
             if (allTimedOut && control.isPresent() && control.get().outcome() == Outcome.TIMEOUT) {
                 out.add(Finding.of(FindingCode.PORT25_BLOCKED_OUTBOUND, Stage.CONNECT, null, "Every MX address of "

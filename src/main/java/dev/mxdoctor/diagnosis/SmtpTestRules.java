@@ -99,6 +99,10 @@ public final class SmtpTestRules {
             return new Verdict(Status.INCONCLUSIVE, "No server for " + rcpt + " was contacted: its addresses are "
                     + "private, loopback or otherwise non-public (MXDOCTOR_ALLOW_TARGETS).");
         }
+        if (e.order().stream().allMatch(p -> p.outcome().notTried())) {
+            return new Verdict(Status.INCONCLUSIVE, "No server for " + rcpt + " could be contacted from here (no "
+                    + "route from this machine, or not allowed by configuration).");
+        }
         if (e.deliveryPoint().isEmpty()) {
             List<Host> tried = e.mx().hosts().stream().filter(h -> !h.attempted().isEmpty()).toList();
             if (!tried.isEmpty() && ReachabilityRules.allTemporarilyRefused(tried)) {

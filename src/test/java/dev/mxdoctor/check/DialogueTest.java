@@ -303,4 +303,20 @@ class DialogueTest {
         assertThat(p.outcome()).isEqualTo(Outcome.OK);
         assertThat(p.rcpt().orElseThrow().code()).isEqualTo(250);
     }
+
+    @Test
+    void connectFailure_networkUnreachable_isNoRouteHereNotRefused() {
+        InetSocketAddress v6 = new InetSocketAddress(dev.mxdoctor.command.Names.ipLiteral("2001:db8::25").orElseThrow(),
+                25);
+        Dialogue.ConnectFailure f = Dialogue.ConnectFailure.of(new java.net.ConnectException("Network is unreachable"),
+                v6, Duration.ofSeconds(10));
+        assertThat(f.outcome()).isEqualTo(Outcome.NO_ROUTE_HERE);
+        assertThat(f.why()).isEqualTo("not probed: this machine has no IPv6 route to 2001:db8:0:0:0:0:0:25");
+        assertThat(Dialogue.ConnectFailure.of(new java.net.ConnectException("Connection refused"), v6,
+                Duration.ofSeconds(10)).outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(Dialogue.ConnectFailure.of(new java.net.SocketTimeoutException("Connect timed out"), v6,
+                Duration.ofSeconds(10)).why()).isEqualTo("no answer to the connection attempt in 10 s");
+        assertThat(Dialogue.ConnectFailure.of(new java.net.NoRouteToHostException("No route to host"), v6,
+                Duration.ofSeconds(10)).outcome()).isEqualTo(Outcome.UNREACHABLE);
+    }
 }
