@@ -34,7 +34,8 @@ class MainTest {
         dns = FakeDnsServer.start(
                 Zones.zone("ok.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.21", "mx2 A 127.0.3.22",
                         "@ TXT \"v=spf1 -all\""),
-                Zones.zone("2.0.192.in-addr.arpa", "1 PTR mx1.ok.test."));
+                Zones.zone("2.0.192.in-addr.arpa", "1 PTR mx1.ok.test."),
+                Zones.zone("3.0.127.in-addr.arpa", "21 PTR mx1.ok.test.", "22 PTR stale-name.ok.test."));
         env = Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_NS_PORT", String.valueOf(dns.port()),
                 "MXDOCTOR_DNS_TIMEOUT_MS", "300", "MXDOCTOR_SMTP_PORT", String.valueOf(mx1.port()),
                 "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_PING", "off",
@@ -80,6 +81,12 @@ class MainTest {
         assertThat(probe.has("connectMs")).isTrue();
         assertThat(json.getAsJsonArray("transcript").get(0).getAsJsonObject().get("dir").getAsString())
                 .isEqualTo("I");
+        assertThat(probe.getAsJsonArray("ptr").get(0).getAsString()).isEqualTo("mx1.ok.test");
+        assertThat(probe.get("ptrForwardConfirmed").getAsBoolean()).isTrue();
+        String findings = json.getAsJsonArray("findings").toString();
+        assertThat(findings).contains("\"code\":\"PTR_MISMATCH\",\"severity\":\"warning\"")
+                .contains("stale-name.ok.test, which does not resolve back to 127.0.3.22")
+                .contains("BANNER_HOSTNAME_MISMATCH").contains("greets as fake.test");
     }
 
     @Test

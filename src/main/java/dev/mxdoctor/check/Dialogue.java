@@ -289,7 +289,7 @@ final class Dialogue {
         AddressProbe toProbe() {
             return new AddressProbe(host, address.getAddress().getHostAddress(), address.getPort(), outcome,
                     failedStage, failure, connectMs, greetingMs, greeting, ehlo, heloFallback, capabilities, tls,
-                    tlsFailure, mail, rcpt, data, ping);
+                    tlsFailure, mail, rcpt, data, ping, Optional.empty());
         }
     }
 }

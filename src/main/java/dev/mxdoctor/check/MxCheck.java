@@ -77,7 +77,8 @@ public final class MxCheck {
         Optional<AddressProbe> control = Optional.empty();
         if (smtp.isPresent()) {
             Probes probes = new Probes(smtp.get(), executor, nanoTime);
-            evidence = probes.probeAll(evidence, Optional.empty(), transcript, deadline, progress);
+            evidence = probes.probeAll(evidence, Optional.empty(), new ReverseLookups(trace, servers, executor),
+                    transcript, deadline, progress);
             control = probes.controlIfAllTimedOut(evidence, transcript, deadline);
         }
         List<Finding> findings = findings(evidence, control, clock.instant(),

@@ -27,9 +27,12 @@ final class Probes {
         this.executor = executor;
     }
 
-    /** Probes every address in parallel; {@code envelope} present to go on to MAIL and RCPT. */
-    MxEvidence probeAll(MxEvidence evidence, Optional<Envelope> envelope, TranscriptRecorder transcript,
-            Deadline deadline, Progress progress) {
+    /**
+     * Probes every address in parallel, looking up each one's reverse DNS meanwhile; {@code envelope} present to
+     * go on to MAIL and RCPT.
+     */
+    MxEvidence probeAll(MxEvidence evidence, Optional<Envelope> envelope, ReverseLookups reverse,
+            TranscriptRecorder transcript, Deadline deadline, Progress progress) {
         int total = evidence.hosts().stream().mapToInt(h -> h.addresses().size()).sum();
         if (total == 0) {
             return evidence;
@@ -42,12 +45,13 @@ final class Probes {
             List<CompletableFuture<AddressProbe>> forHost = new ArrayList<>();
             for (String a : h.addresses()) {
                 InetSocketAddress target = new InetSocketAddress(literal(a), settings.port());
+                CompletableFuture<AddressProbe.ReverseDns> ptr = reverse.start(a, deadline);
                 forHost.add(CompletableFuture.supplyAsync(() -> {
                     AddressProbe p = dialogue.run(h.name(), target, envelope, transcript.listener(h.name(), a),
                             deadline);
                     progress.update("Probed " + done.incrementAndGet() + " of " + total + " addresses…");
                     return p;
-                }, executor));
+                }, executor).thenCombine(ptr, AddressProbe::withReverse));
             }
             pending.add(forHost);
         }

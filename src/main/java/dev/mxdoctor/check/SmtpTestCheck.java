@@ -95,7 +95,8 @@ public final class SmtpTestCheck {
         Envelope envelope = new Envelope(sender, rcpt, Optional.empty());
         List<String> hostOrder = mtaOrder(evidence, transcript);
         Probes probes = new Probes(settings, executor, nanoTime);
-        evidence = probes.probeAll(evidence, Optional.of(envelope), transcript, deadline, progress);
+        evidence = probes.probeAll(evidence, Optional.of(envelope), new ReverseLookups(trace, servers, executor),
+                transcript, deadline, progress);
         Optional<AddressProbe> control = probes.controlIfAllTimedOut(evidence, transcript, deadline);
         List<AddressProbe> order = inOrder(evidence, hostOrder);
         Optional<AddressProbe> point = SmtpTestEvidence.deliveryPoint(order);

@@ -3,6 +3,7 @@ package dev.mxdoctor.diagnosis;
 import dev.mxdoctor.smtp.Capabilities;
 import dev.mxdoctor.smtp.SmtpReply;
 import dev.mxdoctor.smtp.TlsFacts;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,6 +18,7 @@ import java.util.OptionalLong;
  * @param tls the TLS session after STARTTLS, when it succeeded
  * @param tlsFailure why STARTTLS failed, when it did
  * @param ping what an ICMP echo said, asked only when port 25 did not answer
+ * @param reverse the address's PTR names and whether they resolve back to it
  */
 public record AddressProbe(
         String host,
@@ -36,7 +38,8 @@ public record AddressProbe(
         Optional<SmtpReply> mail,
         Optional<SmtpReply> rcpt,
         Optional<SmtpReply> data,
-        Optional<Ping> ping) {
+        Optional<Ping> ping,
+        Optional<ReverseDns> reverse) {
 
     public AddressProbe {
         Objects.requireNonNull(host, "host");
@@ -87,6 +90,18 @@ public record AddressProbe(
             NO_REPLY,
             UNAVAILABLE
         }
+    }
+
+    /** The address's reverse DNS, as found while it was probed. */
+    public record ReverseDns(DnsStatus lookup, List<String> names, boolean forwardConfirmed) {
+        public ReverseDns {
+            names = List.copyOf(names);
+        }
+    }
+
+    public AddressProbe withReverse(ReverseDns r) {
+        return new AddressProbe(host, address, port, outcome, failedStage, failure, connectMs, greetingMs, greeting,
+                ehlo, heloFallback, capabilities, tls, tlsFailure, mail, rcpt, data, ping, Optional.of(r));
     }
 
     /** Whether mail could be handed to this address: it greeted with 220 and answered EHLO or HELO. */

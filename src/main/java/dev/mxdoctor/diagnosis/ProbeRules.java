@@ -70,6 +70,35 @@ public final class ProbeRules {
             }
         });
         tlsFindings(p, now, where).forEach(out::add);
+        p.reverse().ifPresent(r -> nameFindings(p, r, where).forEach(out::add));
+        return out;
+    }
+
+    /** Reverse DNS of the mail host's address, and the name its greeting gives (RFC 1912 2.1, RFC 5321 4.3.1). */
+    private static List<Finding> nameFindings(AddressProbe p, AddressProbe.ReverseDns r, String where) {
+        List<Finding> out = new ArrayList<>();
+        if (r.names().isEmpty()) {
+            if (r.lookup().outcome() == DnsStatus.Outcome.NXDOMAIN || r.lookup().outcome() == DnsStatus.Outcome.NODATA) {
+                out.add(at(p, FindingCode.PTR_MISSING, Stage.DNS, where + " has no PTR record (" + r.lookup().detail()
+                        + ")."));
+            }
+            return out;
+        }
+        if (!r.forwardConfirmed()) {
+            out.add(at(p, FindingCode.PTR_MISMATCH, Stage.DNS, where + "'s PTR names " + String.join(", ", r.names())
+                    + ", which does not resolve back to " + p.address() + ".").withEvidence(p.address() + " PTR "
+                    + String.join(", ", r.names())));
+        }
+        p.greeting().filter(g -> g.code() == 220).ifPresent(g -> {
+            String named = g.textLines().get(0).split("\\s+")[0].toLowerCase(Locale.ROOT);
+            boolean hostName = named.contains(".") && dev.mxdoctor.command.Names.ipLiteral(named).isEmpty();
+            if (hostName && !named.equals(p.host().toLowerCase(Locale.ROOT)) && r.names().stream()
+                    .noneMatch(n -> n.equalsIgnoreCase(named))) {
+                out.add(at(p, FindingCode.BANNER_HOSTNAME_MISMATCH, Stage.GREETING, where + " greets as " + named
+                        + ", which is neither the MX host name nor its PTR name (" + String.join(", ", r.names())
+                        + ").").withEvidence(g.oneLine()));
+            }
+        });
         return out;
     }
 

@@ -136,6 +136,12 @@ public final class JsonReport {
         p.mail().ifPresent(r -> e.add("mail", reply(r)));
         p.rcpt().ifPresent(r -> e.add("rcpt", reply(r)));
         p.data().ifPresent(r -> e.add("data", reply(r)));
+        p.reverse().ifPresent(r -> {
+            JsonArray names = new JsonArray();
+            r.names().forEach(names::add);
+            e.add("ptr", names);
+            e.addProperty("ptrForwardConfirmed", r.forwardConfirmed());
+        });
         p.ping().ifPresent(x -> {
             JsonObject ping = new JsonObject();
             ping.addProperty("result", x.result().name().toLowerCase(java.util.Locale.ROOT));

@@ -127,6 +127,7 @@ class LabIT {
         "smtptest nobody@exim.lab.test      | failing      | RCPT_USER_UNKNOWN",
         "smtptest alice@greylist.lab.test   | degraded     | GREYLISTED",
         "mx garbage.lab.test                | failing      | SMTP_PROTOCOL_ERROR",
+        "mx busy.lab.test                   | degraded     | PTR_MISSING",
         "mx silent.lab.test                 | failing      | SMTP_BANNER_TIMEOUT",
         "mx slow.lab.test                   | ok           | SMTP_BANNER_SLOW",
         "mx busy.lab.test                   | degraded     | SMTP_SERVICE_UNAVAILABLE",
@@ -163,6 +164,10 @@ class LabIT {
         assertThat(tls.get("trusted").getAsBoolean()).isTrue();
         assertThat(tls.get("namesHost").getAsBoolean()).isTrue();
         assertThat(tls.get("protocol").getAsString()).isIn("TLSv1.2", "TLSv1.3");
+        // BIND's 127.in-addr.arpa names the address mx-healthy.lab.test, which resolves back to it.
+        assertThat(probe.getAsJsonArray("ptr").get(0).getAsString()).isEqualTo("mx-healthy.lab.test");
+        assertThat(probe.get("ptrForwardConfirmed").getAsBoolean()).isTrue();
+        assertThat(r.codes()).doesNotContain("PTR_MISSING", "PTR_MISMATCH", "BANNER_HOSTNAME_MISMATCH");
     }
 
     @Test
