@@ -3,7 +3,6 @@ package dev.mxdoctor.smtp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -61,9 +60,5 @@ public record Capabilities(String greetingName, List<String> keywords, OptionalL
     /** The capabilities of a server that only answered HELO. */
     public static Capabilities heloOnly(String name) {
         return new Capabilities(name, List.of(), OptionalLong.empty(), List.of());
-    }
-
-    Optional<String> keyword(String k) {
-        return keywords.stream().filter(k::equalsIgnoreCase).findFirst();
     }
 }

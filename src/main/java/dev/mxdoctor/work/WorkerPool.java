@@ -89,10 +89,6 @@ public final class WorkerPool implements AutoCloseable {
         return cancelled.contains(id);
     }
 
-    public boolean isActive(String id) {
-        return active.containsKey(id);
-    }
-
     @Override
     public void close() {
         threads.shutdownNow();
