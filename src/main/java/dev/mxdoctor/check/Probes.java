@@ -63,6 +63,13 @@ final class Probes {
         return evidence.withHosts(hosts);
     }
 
+    /** Holds a new dialogue with an address already probed (for DATA), keeping what was found of its names. */
+    AddressProbe again(AddressProbe probe, Envelope envelope, TranscriptRecorder transcript, Deadline deadline) {
+        AddressProbe p = dialogue.run(probe.host(), new InetSocketAddress(literal(probe.address()), probe.port()),
+                Optional.of(envelope), transcript.listener(probe.host(), probe.address()), deadline);
+        return probe.reverse().map(p::withReverse).orElse(p);
+    }
+
     /** Probes the control host when every attempted MX address timed out (is port 25 blocked here?). */
     Optional<AddressProbe> controlIfAllTimedOut(MxEvidence evidence, TranscriptRecorder transcript,
             Deadline deadline) {

@@ -2,6 +2,7 @@ package dev.mxdoctor.check;
 
 import dev.mxdoctor.command.HostPort;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.dns.DnsResult;
 import dev.mxdoctor.report.Report;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,11 +48,6 @@ public final class Resolvers {
 
     /** "192.0.2.53, 192.0.2.54" for the report. */
     public static String describe(List<InetSocketAddress> servers) {
-        return servers.stream()
-                .map(s -> s.getPort() == 53 ? s.getAddress().getHostAddress()
-                        : (s.getAddress() instanceof java.net.Inet6Address
-                                ? "[" + s.getAddress().getHostAddress() + "]"
-                                : s.getAddress().getHostAddress()) + ":" + s.getPort())
-                .collect(Collectors.joining(", "));
+        return servers.stream().map(DnsResult::describe).collect(Collectors.joining(", "));
     }
 }

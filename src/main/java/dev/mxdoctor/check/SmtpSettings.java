@@ -25,4 +25,10 @@ public record SmtpSettings(
         String helo,
         String mailFrom,
         boolean allowSend,
-        Optional<InetSocketAddress> control) {}
+        Optional<InetSocketAddress> control) {
+
+    /** The same settings for another SMTP port ({@code via host:port}). */
+    SmtpSettings withPort(int newPort) {
+        return new SmtpSettings(dialer, tls, timeouts, pinger, newPort, helo, mailFrom, allowSend, control);
+    }
+}

@@ -84,7 +84,7 @@ public final class SmtpTestCheck {
         MxEvidence evidence;
         if (request.via().isPresent()) {
             HostPort via = request.via().get();
-            settings = withPort(smtp, via.port());
+            settings = smtp.withPort(via.port());
             progress.update("Looking up " + via.host() + "…");
             evidence = viaEvidence(domain, via, servers, trace, deadline);
         } else {
@@ -104,11 +104,8 @@ public final class SmtpTestCheck {
             AddressProbe p = point.get();
             if (sendAllowed) {
                 progress.update("Sending the test message to " + p.host() + "…");
-                AddressProbe sent = new Dialogue(settings.dialer(), settings.tls(), settings.timeouts(),
-                        settings.helo(), settings.pinger(), nanoTime).run(p.host(),
-                        new InetSocketAddress(Names.ipLiteral(p.address()).orElseThrow(), p.port()),
-                        Optional.of(new Envelope(sender, rcpt, Optional.of(message(sender, rcpt, settings.helo())))),
-                        transcript.listener(p.host(), p.address()), deadline);
+                AddressProbe sent = probes.again(p, new Envelope(sender, rcpt,
+                        Optional.of(message(sender, rcpt, settings.helo()))), transcript, deadline);
                 order = replace(order, p, sent);
                 evidence = replace(evidence, p, sent);
                 point = SmtpTestEvidence.deliveryPoint(order);
@@ -225,10 +222,5 @@ public final class SmtpTestCheck {
 
     private static MxEvidence replace(MxEvidence e, AddressProbe old, AddressProbe now) {
         return e.withHosts(e.hosts().stream().map(h -> h.withProbes(replace(h.probes(), old, now))).toList());
-    }
-
-    private static SmtpSettings withPort(SmtpSettings s, int port) {
-        return new SmtpSettings(s.dialer(), s.tls(), s.timeouts(), s.pinger(), port, s.helo(), s.mailFrom(),
-                s.allowSend(), s.control());
     }
 }

@@ -32,7 +32,7 @@ public final class TextReport {
             records(r, out);
             out.append('\n');
         }
-        List<Report.TranscriptLine> shown = grouped(r.transcript());
+        List<Report.TranscriptLine> shown = TranscriptRefs.byDialogue(r.transcript());
         findings(r.findings(), shown, out);
         if (!shown.isEmpty()) {
             transcript(shown, out);
@@ -123,15 +123,6 @@ public final class TextReport {
             return p.capabilities().map(c -> c.has("STARTTLS")).orElse(false) ? "offered" : "none";
         }
         return "";
-    }
-
-    /** The transcript grouped by dialogue, in the order the dialogues began; each keeps its own order. */
-    private static List<Report.TranscriptLine> grouped(List<Report.TranscriptLine> lines) {
-        java.util.Map<String, List<Report.TranscriptLine>> dialogues = new java.util.LinkedHashMap<>();
-        for (Report.TranscriptLine t : lines) {
-            dialogues.computeIfAbsent(t.host() + " " + t.address(), k -> new java.util.ArrayList<>()).add(t);
-        }
-        return dialogues.values().stream().flatMap(List::stream).toList();
     }
 
     /** Numbered lines, with a heading where a new dialogue starts. */

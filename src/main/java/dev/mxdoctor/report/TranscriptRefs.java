@@ -9,6 +9,15 @@ public final class TranscriptRefs {
 
     private TranscriptRefs() {}
 
+    /** The transcript grouped by dialogue, in the order the dialogues began; each keeps its own order. */
+    public static List<Report.TranscriptLine> byDialogue(List<Report.TranscriptLine> lines) {
+        java.util.Map<String, List<Report.TranscriptLine>> dialogues = new java.util.LinkedHashMap<>();
+        for (Report.TranscriptLine t : lines) {
+            dialogues.computeIfAbsent(t.host() + " " + t.address(), k -> new java.util.ArrayList<>()).add(t);
+        }
+        return dialogues.values().stream().flatMap(List::stream).toList();
+    }
+
     /**
      * The index in {@code transcript} of the line behind {@code f}: the server's reply line quoted in its evidence,
      * else mxdoctor's last note on that dialogue (a timeout, a refusal, a TLS failure). Empty for findings that

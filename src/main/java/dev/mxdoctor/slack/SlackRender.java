@@ -127,7 +127,7 @@ final class SlackRender {
     static List<Message> thread(Report r, String docs) {
         List<String> transcriptSections = new ArrayList<>();
         Map<Integer, int[]> where = new LinkedHashMap<>(); // transcript index -> {section, line in section}
-        List<Report.TranscriptLine> shown = grouped(r.transcript());
+        List<Report.TranscriptLine> shown = TranscriptRefs.byDialogue(r.transcript());
         StringBuilder current = new StringBuilder();
         String dialogue = null;
         int lineInSection = 0;
@@ -203,14 +203,6 @@ final class SlackRender {
             out.add(new Message(firstLine, blocks));
         }
         return out;
-    }
-
-    private static List<Report.TranscriptLine> grouped(List<Report.TranscriptLine> lines) {
-        Map<String, List<Report.TranscriptLine>> dialogues = new LinkedHashMap<>();
-        for (Report.TranscriptLine t : lines) {
-            dialogues.computeIfAbsent(t.host() + " " + t.address(), k -> new ArrayList<>()).add(t);
-        }
-        return dialogues.values().stream().flatMap(List::stream).toList();
     }
 
     /** The note posted in the thread of a run that a crash or restart interrupted. */
