@@ -35,7 +35,7 @@ import java.util.Optional;
  * @param control MXDOCTOR_CONTROL_HOST: a mail server known to answer on port 25, to detect a blocked port 25
  * @param timeouts MXDOCTOR_SMTP_CONNECT_TIMEOUT, _GREETING_TIMEOUT, _COMMAND_TIMEOUT (seconds)
  * @param ping MXDOCTOR_PING: whether to ping addresses that do not answer on port 25
- * @param db MXDOCTOR_DB: JDBC URL of the history
+ * @param db MXDOCTOR_DB: JDBC URL of the history, or empty when it is turned off ({@code none})
  * @param historyDays MXDOCTOR_HISTORY_DAYS: runs older than this are purged
  */
 public record Config(
@@ -54,7 +54,7 @@ public record Config(
         Optional<InetSocketAddress> control,
         Timeouts timeouts,
         boolean ping,
-        String db,
+        Optional<String> db,
         int historyDays) {
 
     public Config {
@@ -88,20 +88,42 @@ public record Config(
                                 (int) d.command().toSeconds(), 1, 300)),
                         d.dataEnd(), d.slowGreeting()),
                 bool(env, "MXDOCTOR_PING", true),
-                db(env.get("MXDOCTOR_DB")),
+                db(env),
                 intSetting(env, "MXDOCTOR_HISTORY_DAYS", 90, 1, 36500));
     }
 
-    /** The history's JDBC URL: embedded SQLite in ./mxdoctor.db unless MXDOCTOR_DB names SQLite or PostgreSQL. */
-    private static String db(String value) {
+    /**
+     * The history's JDBC URL: MXDOCTOR_DB (SQLite or PostgreSQL; {@code none} turns the history off), else embedded
+     * SQLite in the user's data directory ({@code $XDG_DATA_HOME/mxdoctor/}, else {@code ~/.local/share/mxdoctor/}),
+     * never the working directory.
+     */
+    static Optional<String> db(Map<String, String> env) {
+        String value = env.get("MXDOCTOR_DB");
         if (value == null || value.isBlank()) {
-            return "jdbc:sqlite:./mxdoctor.db";
+            return Optional.of("jdbc:sqlite:" + dataDirectory(env).resolve("history.db"));
         }
         String v = value.strip();
-        if (!v.startsWith("jdbc:sqlite:") && !v.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("MXDOCTOR_DB must be a jdbc:sqlite: or jdbc:postgresql: URL");
+        if (v.equalsIgnoreCase("none")) {
+            return Optional.empty();
         }
-        return v;
+        if (!v.startsWith("jdbc:sqlite:") && !v.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("MXDOCTOR_DB must be a jdbc:sqlite: or jdbc:postgresql: URL, or none "
+                    + "to keep no history; not '" + v.replaceAll("(?i)password=[^&;]*", "password=***") + "'");
+        }
+        return Optional.of(v);
+    }
+
+    /** Where mxdoctor keeps its data (the XDG Base Directory rule for data). */
+    static Path dataDirectory(Map<String, String> env) {
+        String xdg = env.get("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg.strip()).isAbsolute()) {
+            return Path.of(xdg.strip(), "mxdoctor");
+        }
+        String home = env.get("HOME");
+        if (home == null || home.isBlank()) {
+            home = System.getProperty("user.home");
+        }
+        return Path.of(home, ".local", "share", "mxdoctor");
     }
 
     /** The host's name unless MXDOCTOR_HELO says otherwise; must be a valid host name. */

@@ -6,14 +6,13 @@ import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.command.Request;
 import dev.mxdoctor.command.Usage;
 import dev.mxdoctor.command.UsageException;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import dev.mxdoctor.history.History;
 import dev.mxdoctor.history.HistoryException;
 import dev.mxdoctor.history.HistoryView;
 import dev.mxdoctor.history.RunRecord;
+import dev.mxdoctor.history.RunState;
 import dev.mxdoctor.history.RunSummary;
+import dev.mxdoctor.report.ErrorId;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TextReport;
@@ -22,6 +21,8 @@ import dev.mxdoctor.slack.SlackSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +59,25 @@ public final class Main {
         }
     }
 
-    /** Runs one command; returns the exit status. */
+    /** Runs one command; returns the exit status. Nothing escapes it: an internal error is one line and 70. */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean terminal) {
-        if (args.length > 0 && args[0].equals("bot")) {
+        List<String> words = new ArrayList<>(Arrays.asList(args));
+        boolean debug = words.remove("--debug");
+        try {
+            return command(words, env, out, err, terminal, debug);
+        } catch (RuntimeException | LinkageError e) {
+            return internalError(e, err, debug);
+        }
+    }
+
+    private static int command(List<String> words, Map<String, String> env, PrintStream out, PrintStream err,
+            boolean terminal, boolean debug) {
+        if (!words.isEmpty() && words.get(0).equals("bot")) {
             return bot(env, err);
         }
         Invocation invocation;
         try {
-            invocation = new CommandParser().parse(Arrays.asList(args));
+            invocation = new CommandParser().parse(words);
         } catch (UsageException e) {
             err.println("mxdoctor: " + e.getMessage());
             err.println();
@@ -74,6 +86,7 @@ public final class Main {
         }
         if (invocation.request() instanceof Request.Help help) {
             out.println(help.topic().map(Usage::of).orElse(Usage.all()));
+            out.println(historyLocation(env));
             return 0;
         }
         Config config;
@@ -83,48 +96,87 @@ public final class Main {
             err.println("mxdoctor: configuration: " + e.getMessage());
             return EXIT_CONFIG;
         }
+        if (!debug) {
+            // The CLI says in one line of its own when the history is not written; the details are for --debug.
+            System.setProperty("org.slf4j.simpleLogger.log.dev.mxdoctor.history", "off");
+        }
         Clock clock = Clock.systemUTC();
-        try (History history = new History(config.db(), clock)) {
+        History history = config.db().map(url -> History.open(url, clock, History.Budgets.DEFAULT))
+                .orElseGet(() -> History.disabled(clock));
+        try {
             if (invocation.request() instanceof Request.History h) {
                 return history(h, invocation.json(), history, out, err);
             }
-            boolean colour = terminal && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM"));
-            Progress progress = terminal ? new TerminalProgress(err) : Progress.NONE;
-            RunRecord run = RunRecord.local(UUID.randomUUID().toString().replace("-", ""),
-                    System.getProperty("user.name", "cli"), invocation.request().command(),
-                    invocation.request().query(), clock.instant());
-            history.started(run);
-            Report report;
-            try (Engine engine = new Engine(config, clock)) {
-                report = engine.run(invocation, progress);
-            } catch (RuntimeException e) {
-                // A bug, not a finding: say so briefly, keep the run in the history as failed, give the details.
-                history.finished(run, Report.failed(run.command(), run.query(), run.started(),
-                        e.getClass().getSimpleName()), "failed");
-                err.println("mxdoctor: internal error: " + e);
-                e.printStackTrace(err);
-                return EXIT_INTERNAL;
-            } finally {
-                if (progress instanceof TerminalProgress p) {
-                    p.clear();
-                }
+            history.interruptAbandoned(Duration.ZERO); // runs of killed mxdoctor processes on this host
+            return check(invocation, config, clock, history, out, err, terminal, debug, env);
+        } finally {
+            int lost = history.closeAndCount();
+            if (lost > 0 || history.problem().isPresent()) {
+                err.println("mxdoctor: note: this run is not in the history: "
+                        + history.problem().orElse("the database did not answer in time"));
             }
-            List<String> changes = history.finished(run, report, "done");
-            history.problem().ifPresent(p -> err.println("mxdoctor: warning: this run is not in the history: " + p));
-            if (invocation.json()) {
-                JsonObject tree = JsonReport.tree(report);
-                JsonArray c = new JsonArray();
-                changes.forEach(c::add);
-                tree.add("changes", c);
-                out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(tree));
-            } else {
-                out.print(new TextReport(colour).render(report));
-                if (!changes.isEmpty()) {
-                    out.println("Changes since the previous run of " + report.command() + " " + report.query() + ":");
-                    changes.forEach(c -> out.println("  - " + c));
-                }
+        }
+    }
+
+    /** A check: run it, record it, print it. */
+    private static int check(Invocation invocation, Config config, Clock clock, History history, PrintStream out,
+            PrintStream err, boolean terminal, boolean debug, Map<String, String> env) {
+        boolean colour = terminal && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM"));
+        Progress progress = terminal ? new TerminalProgress(err) : Progress.NONE;
+        RunRecord record = RunRecord.local(UUID.randomUUID().toString().replace("-", ""),
+                System.getProperty("user.name", "cli"), invocation.request().command(), invocation.request().query(),
+                clock.instant());
+        History.Run run = history.begin(record);
+        Report report;
+        try (Engine engine = new Engine(config, clock)) {
+            report = engine.run(invocation, progress);
+        } catch (RuntimeException | LinkageError e) {
+            // A bug, not a finding: keep the run in the history as failed, with the id that finds it in the log.
+            String id = ErrorId.next();
+            run.finish(Report.failed(record.command(), record.query(), record.started(), "error id " + id),
+                    RunState.FAILED);
+            return internalError(id, e, err, debug);
+        } finally {
+            if (progress instanceof TerminalProgress p) {
+                p.clear();
             }
-            return report.verdict().status().exitCode();
+        }
+        List<String> changes = run.finish(report, RunState.DONE);
+        if (invocation.json()) {
+            out.println(JsonReport.render(report, changes));
+        } else {
+            out.print(new TextReport(colour).render(report));
+            if (!changes.isEmpty()) {
+                out.println("Changes since the previous run of " + report.command() + " " + report.query() + ":");
+                changes.forEach(c -> out.println("  - " + c));
+            }
+        }
+        return report.verdict().status().exitCode();
+    }
+
+    private static int internalError(Throwable e, PrintStream err, boolean debug) {
+        return internalError(ErrorId.next(), e, err, debug);
+    }
+
+    /** One line with the error id; the trace only with --debug. */
+    private static int internalError(String id, Throwable e, PrintStream err, boolean debug) {
+        err.println("mxdoctor: internal error (error id " + id + "): " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
+                + (debug ? "" : " (run again with --debug for details)"));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return EXIT_INTERNAL;
+    }
+
+    /** Where the history is, for help. */
+    static String historyLocation(Map<String, String> env) {
+        try {
+            return Config.db(env).map(url -> "History: " + url.replaceAll("(?i)password=[^&;]*", "password=***")
+                    + " (set MXDOCTOR_DB to move it, MXDOCTOR_DB=none to keep none)")
+                    .orElse("History: off (MXDOCTOR_DB=none)");
+        } catch (IllegalArgumentException e) {
+            return "History: " + e.getMessage();
         }
     }
 
@@ -153,7 +205,8 @@ public final class Main {
             return EXIT_CONFIG;
         }
         Engine engine = new Engine(config, Clock.systemUTC());
-        History history = new History(config.db(), Clock.systemUTC());
+        History history = config.db().map(url -> History.open(url, Clock.systemUTC(), History.Budgets.DEFAULT))
+                .orElseGet(() -> History.disabled(Clock.systemUTC()));
         SlackBot bot = new SlackBot(slack, engine::run, history, engine::metrics);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bot.close();
@@ -161,12 +214,15 @@ public final class Main {
             history.close();
         }));
         try {
-            bot.start(java.time.Duration.ofDays(config.historyDays()));
+            bot.start(Duration.ofDays(config.historyDays()));
             Thread.currentThread().join(); // the bot runs on its own threads until the process is stopped
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        } catch (HistoryException e) {
+            err.println("mxdoctor: the bot could not start: " + e.getMessage());
+            return EXIT_CONFIG;
         } catch (Exception e) {
             err.println("mxdoctor: the bot could not start: " + e.getMessage());
             return 1;

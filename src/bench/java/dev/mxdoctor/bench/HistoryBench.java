@@ -5,6 +5,7 @@ import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.history.HistoryStore;
 import dev.mxdoctor.history.RunRecord;
+import dev.mxdoctor.history.RunState;
 import dev.mxdoctor.report.Report;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ public final class HistoryBench {
             for (int i = 0; i < runs; i++) {
                 String domain = "d" + (i % 1000) + ".example";
                 Instant when = t0.plusSeconds(i);
-                store.start(RunRecord.local("r" + i, "U" + (i % 50), "mx", domain, when));
-                store.finish("r" + i, report(domain, when, i % 10 == 0), List.of(), "done");
+                store.start(RunRecord.local("r" + i, "U" + (i % 50), "mx", domain, when), "bench/1/1");
+                store.finish("r" + i, report(domain, when, i % 10 == 0), List.of(), RunState.DONE);
             }
             double fillSeconds = (System.nanoTime() - fill) / 1e9;
             List<Double> byDomain = new ArrayList<>();
@@ -76,8 +77,8 @@ public final class HistoryBench {
                 String id = "w" + i;
                 Instant when = t0.plusSeconds(runs + i);
                 done.add(pool.submit(() -> {
-                    s.start(RunRecord.local(id, "U", "mx", "burst.example", when));
-                    s.finish(id, report("burst.example", when, true), List.of(), "done");
+                    s.start(RunRecord.local(id, "U", "mx", "burst.example", when), "bench/1/1");
+                    s.finish(id, report("burst.example", when, true), List.of(), RunState.DONE);
                     return null;
                 }));
             }

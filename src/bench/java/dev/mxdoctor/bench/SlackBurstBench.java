@@ -45,8 +45,8 @@ public final class SlackBurstBench {
         try (FakeSmtpServer smtp = FakeSmtpServer.start(new InetSocketAddress("127.0.3.71", 0));
                 FakeDnsServer dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx1", "mx1 A 127.0.3.71"));
                 FakeSlack slack = new FakeSlack();
-                History history = new History("jdbc:sqlite:" + java.nio.file.Files.createTempDirectory("burst")
-                        .resolve("history.db"), Clock.systemUTC());
+                History history = History.open("jdbc:sqlite:" + java.nio.file.Files.createTempDirectory("burst")
+                        .resolve("history.db"), Clock.systemUTC(), History.Budgets.DEFAULT);
                 Engine engine = new Engine(Config.fromEnvironment(Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(),
                         "MXDOCTOR_NS_PORT", String.valueOf(dns.port()), "MXDOCTOR_SMTP_PORT",
                         String.valueOf(smtp.port()), "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO",

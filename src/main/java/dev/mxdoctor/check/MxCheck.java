@@ -14,6 +14,7 @@ import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
+import dev.mxdoctor.report.ErrorId;
 import dev.mxdoctor.report.Report;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -31,12 +32,16 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mx} check: MX records, every host's addresses in parallel, and the zone's name servers compared,
  * then the diagnosis. Waits block virtual threads; every wait ends by the run's deadline.
  */
 public final class MxCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MxCheck.class);
 
     private final DnsClient dns;
     private final Resolvers resolvers;
@@ -120,7 +125,11 @@ public final class MxCheck {
         }
         // The name servers are compared while the hosts' addresses are looked up.
         CompletableFuture<List<MxEvidence.NameServer>> nsComparison = CompletableFuture.supplyAsync(
-                () -> nameServers.compare(name, servers, nsFuture, trace, deadline), executor);
+                () -> nameServers.compare(name, servers, nsFuture, trace, deadline), executor).exceptionally(e -> {
+                    // The comparison is a side view: without it the run goes on, and the log has why.
+                    LOG.error("comparing the name servers of {} failed, error id {}", domain, ErrorId.next(), e);
+                    return List.of();
+                });
         List<MXRecord> records = mx.records(Type.MX).stream()
                 .map(r -> (MXRecord) r)
                 .sorted(Comparator.comparingInt(MXRecord::getPriority).thenComparing(r -> r.getTarget().toString()))

@@ -12,9 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import dev.mxdoctor.report.ErrorId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs a dialogue with every address of every MX host at once and attaches each result to its host. */
 final class Probes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Probes.class);
 
     private final SmtpSettings settings;
     private final Dialogue dialogue;
@@ -51,7 +56,8 @@ final class Probes {
                             deadline);
                     progress.update("Probed " + done.incrementAndGet() + " of " + total + " addresses…");
                     return p;
-                }, executor).thenCombine(ptr, AddressProbe::withReverse));
+                }, executor).thenCombine(ptr, AddressProbe::withReverse)
+                        .exceptionally(e -> notProbed(h.name(), a, e)));
             }
             pending.add(forHost);
         }
@@ -61,6 +67,14 @@ final class Probes {
                     .toList()));
         }
         return evidence.withHosts(hosts);
+    }
+
+    /** One address's probe failed inside mxdoctor: that address becomes a finding, the run goes on. */
+    private AddressProbe notProbed(String host, String address, Throwable e) {
+        String id = ErrorId.next();
+        LOG.error("probing {} [{}] failed, error id {}", host, address, id, e);
+        return AddressProbe.notProbed(host, address, settings.port(), "mxdoctor failed internally (error id " + id
+                + ")");
     }
 
     /** Holds a new dialogue with an address already probed (for DATA), keeping what was found of its names. */

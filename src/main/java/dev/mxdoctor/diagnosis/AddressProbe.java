@@ -60,7 +60,9 @@ public record AddressProbe(
         UNAVAILABLE("unavailable"),
         PROTOCOL_ERROR("protocol-error"),
         DISCONNECTED("disconnected"),
-        REPLY_TIMEOUT("reply-timeout");
+        REPLY_TIMEOUT("reply-timeout"),
+        /** mxdoctor failed internally while probing it: says nothing about the host. */
+        NOT_PROBED("not-probed");
 
         private final String label;
 
@@ -74,7 +76,7 @@ public record AddressProbe(
 
         /** Whether the address was not really tried (refused by policy, or no route from here). */
         public boolean notTried() {
-            return this == NOT_ALLOWED || this == NO_ROUTE_HERE;
+            return this == NOT_ALLOWED || this == NO_ROUTE_HERE || this == NOT_PROBED;
         }
 
         /** Whether the address could not be reached at all (nothing SMTP happened). */
@@ -97,6 +99,14 @@ public record AddressProbe(
         public ReverseDns {
             names = List.copyOf(names);
         }
+    }
+
+    /** An address mxdoctor could not probe because of its own failure ({@code why} names the error id). */
+    public static AddressProbe notProbed(String host, String address, int port, String why) {
+        return new AddressProbe(host, address, port, Outcome.NOT_PROBED, Optional.of(Finding.Stage.CONNECT),
+                Optional.of(why), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(), false,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public AddressProbe withReverse(ReverseDns r) {

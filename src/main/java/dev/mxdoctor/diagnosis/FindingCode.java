@@ -263,6 +263,12 @@ public enum FindingCode {
                     + "MXDOCTOR_ALLOW_TARGETS. An MX pointing at a private address is itself a mistake for "
                     + "internet mail.",
             "RFC 6890"),
+    // mxdoctor itself
+    CHECK_INCOMPLETE(Group.MXDOCTOR, WARNING, "Part of the check failed inside mxdoctor",
+            "mxdoctor itself failed while checking one part (an address, a look-up); that part is missing from "
+                    + "the report and says nothing about the domain. The rest of the report stands.",
+            "Run the check again; if it fails the same way, report the error id in the finding to mxdoctor's "
+                    + "maintainers (the log has the details under that id)."),
     // Blocklists
     IP_BLOCKLISTED(Group.BLOCKLISTS, ERROR, "The address is on a DNS blocklist",
             "A DNS blocklist lists the IP address: receivers using it refuse or mark mail from it.",
@@ -308,7 +314,8 @@ public enum FindingCode {
         NAMES("Names"),
         SAFETY("Safety"),
         BLOCKLISTS("Blocklists"),
-        POLICY("Policy");
+        POLICY("Policy"),
+        MXDOCTOR("mxdoctor itself");
 
         private final String title;
 

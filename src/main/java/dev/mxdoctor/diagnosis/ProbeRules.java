@@ -33,6 +33,8 @@ public final class ProbeRules {
                     where + " was not probed: " + failure + "."));
             case NO_ROUTE_HERE -> out.add(at(p, FindingCode.NO_ROUTE_FROM_HERE, Stage.CONNECT,
                     where + ": " + failure + "."));
+            case NOT_PROBED -> out.add(at(p, FindingCode.CHECK_INCOMPLETE, Stage.CONNECT,
+                    where + " was not probed: " + failure + "."));
             case REFUSED -> out.add(at(p, FindingCode.SMTP_CONNECT_REFUSED, Stage.CONNECT,
                     where + " refused the connection to port " + p.port() + pingSentence(p) + "."));
             case TIMEOUT, UNREACHABLE -> out.add(at(p, FindingCode.SMTP_CONNECT_TIMEOUT, Stage.CONNECT,

@@ -3,184 +3,225 @@ package dev.mxdoctor.history;
 import dev.mxdoctor.report.Report;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The history as the rest of mxdoctor uses it: never in the way of an answer. When the database is down, writes
- * wait in a bounded queue (oldest dropped beyond {@value #MAX_PENDING}, and the log says so) and are written when
- * it is back; callers learn of the problem from {@link #problem()} to warn the user.
+ * The history as the rest of mxdoctor uses it: an observer of runs that never costs the user the answer. Every
+ * database operation happens on one writer thread ({@link HistoryWorker}); callers wait for a result at most
+ * their budget and otherwise go on without it. Nothing here throws to its caller but {@link #latest}, whose
+ * caller asked for the history itself; {@link #problem()} says why runs are not being written.
  */
 public final class History implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(History.class);
-    static final int MAX_PENDING = 1000;
 
-    @FunctionalInterface
-    interface Write {
-        void apply(HistoryStore store) throws HistoryException;
+    /** A run still "running" after this long has lost its process (no run may last longer than 10 minutes). */
+    static final Duration STALE_AFTER = Duration.ofHours(1);
+
+    /** How long the callers of this history wait for it. */
+    public record Budgets(Duration answer, Duration claim, Duration read, Duration drain) {
+        /** What the CLI and the bot use: the answer waits 2 s for "what changed", an ack 1 s for its claim. */
+        public static final Budgets DEFAULT = new Budgets(Duration.ofSeconds(2), Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
-    private final String url;
+    private final HistoryWorker worker;
     private final Clock clock;
-    private final Deque<Write> pending = new ArrayDeque<>();
-    private HistoryStore store;
-    private volatile Optional<String> problem = Optional.empty();
+    private final Budgets budgets;
+    private final Owner owner = Owner.current();
 
-    public History(String url, Clock clock) {
-        this.url = url;
+    private History(HistoryWorker worker, Clock clock, Budgets budgets) {
+        this.worker = worker;
         this.clock = clock;
+        this.budgets = budgets;
+    }
+
+    /** The history at {@code jdbcUrl}, opened on its own thread (so start-up never waits for the database). */
+    public static History open(String jdbcUrl, Clock clock, Budgets budgets) {
+        return new History(HistoryWorker.start(jdbcUrl), clock, budgets);
+    }
+
+    /** No history at all ({@code MXDOCTOR_DB=none}): nothing is written, nothing is compared. */
+    public static History disabled(Clock clock) {
+        return new History(HistoryWorker.disabled(), clock, Budgets.DEFAULT);
+    }
+
+    /** Whether runs are recorded at all. */
+    public boolean enabled() {
+        return worker.enabled();
     }
 
     /** Why the history is not being written right now, if it is not. */
     public Optional<String> problem() {
-        return problem;
-    }
-
-    /** Opens the database now (bot start-up): a schema newer than this code stops start-up with the reason. */
-    public synchronized void openOrFail() throws HistoryException {
-        store = HistoryStore.open(url);
-    }
-
-    private HistoryStore store() throws HistoryException {
-        if (store == null) {
-            store = HistoryStore.open(url);
-        }
-        return store;
-    }
-
-    /** Records that a run started. */
-    public synchronized void started(RunRecord run) {
-        write(s -> s.start(run));
+        return worker.problem();
     }
 
     /**
-     * Records how a run ended and returns what changed since the previous run of the same query (empty when there
-     * was none, or the history is unavailable).
+     * Waits (at most {@code wait}) for the database to open, for the bot's start-up. Only a schema newer than this
+     * code is an error: a database that is down is logged, and the bot answers without it until it is back.
      */
-    public synchronized List<String> finished(RunRecord run, Report report, String state) {
-        List<String> changes = List.of();
+    public void awaitOpen(Duration wait) throws HistoryException {
+        worker.write("open the database", s -> Boolean.TRUE); // waits, and retries, while the database is down
         try {
-            Optional<HistoryStore.Previous> previous = store().previous(run.command(), run.query(), run.started());
-            changes = previous.map(p -> Changes.between(p.report(), p.started(), report)).orElse(List.of());
-        } catch (HistoryException e) {
-            fail(e);
+            worker.opened().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HistoryException h && h.kind() == HistoryException.Kind.SCHEMA_TOO_NEW) {
+                throw h;
+            }
+        } catch (TimeoutException e) {
+            LOG.warn("history: the database did not open within {} s; answering without it until it does",
+                    wait.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        List<String> c = changes;
-        write(s -> s.finish(run.id(), report, c, state));
-        return changes;
     }
 
-    /** The latest runs (see {@link HistoryStore#latest}); throws when the history cannot be read. */
-    public synchronized List<RunSummary> latest(Optional<String> domain, Optional<String> code, int limit)
+    /** Records that a run started (queued: returns at once). */
+    public Run begin(RunRecord run) {
+        worker.write("record the start of run " + run.id(), s -> {
+            s.start(run, owner.label());
+            return run.id();
+        });
+        return new Run(run);
+    }
+
+    /** A run being recorded. */
+    public final class Run {
+        private final RunRecord record;
+
+        private Run(RunRecord record) {
+            this.record = record;
+        }
+
+        /**
+         * Records how the run ended and returns what changed since the previous run of the same query: empty when
+         * there was none, or when the history could not tell within the answer's budget (the run is still written
+         * when the database answers).
+         */
+        public List<String> finish(Report report, RunState state) {
+            CompletableFuture<List<String>> changes = worker.write("record the end of run " + record.id(), s -> {
+                List<String> c = s.previous(record.command(), record.query(), record.started())
+                        .map(p -> Changes.describe(Changes.between(p.snapshot(), Snapshot.of(report)), p.started(),
+                                report.started()))
+                        .orElse(List.of());
+                s.finish(record.id(), report, c, state);
+                return c;
+            });
+            return await(changes, budgets.answer(), "what changed since the previous run").orElse(List.of());
+        }
+    }
+
+    /** The latest runs (see {@link HistoryStore#latest}); throws when the history cannot be read in time. */
+    public List<RunSummary> latest(Optional<String> domain, Optional<String> code, int limit)
             throws HistoryException {
-        return store().latest(domain, code, limit);
+        CompletableFuture<List<RunSummary>> runs = worker.read("read the history", s -> s.latest(domain, code, limit));
+        try {
+            return runs.get(budgets.read().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof HistoryException h ? h
+                    : new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot read the history: "
+                            + HistoryStore.rootMessage(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            runs.cancel(false);
+            throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "the history did not answer within "
+                    + budgets.read().toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "interrupted", e);
+        }
     }
 
     /** One requester's latest runs, for the App Home tab; empty when the history cannot be read. */
-    public synchronized List<RunSummary> latestOf(String requester, int limit) {
-        try {
-            return store().latest(Optional.empty(), Optional.empty(), Optional.of(requester), limit);
-        } catch (HistoryException e) {
-            fail(e);
-            return List.of();
-        }
+    public List<RunSummary> latestOf(String requester, int limit) {
+        return await(worker.read("read the history", s -> s.latest(Optional.empty(), Optional.empty(),
+                Optional.of(requester), limit)), budgets.read(), "the App Home").orElse(List.of());
     }
 
     /** The latest runs of everyone, for the App Home tab; empty when the history cannot be read. */
-    public synchronized List<RunSummary> latestQuietly(int limit) {
+    public List<RunSummary> latestQuietly(int limit) {
+        return await(worker.read("read the history", s -> s.latest(Optional.empty(), Optional.empty(), limit)),
+                budgets.read(), "the App Home").orElse(List.of());
+    }
+
+    /**
+     * Whether this is the first delivery of a Slack event across all bots sharing the database. Answers within the
+     * claim budget whatever the database does: when it cannot tell, {@code fallback} (a per-process record) does.
+     */
+    public boolean claimEvent(String eventId, Predicate<String> fallback) {
+        Instant now = clock.instant();
+        return await(worker.read("record event " + eventId, s -> s.claimEvent(eventId, now)), budgets.claim(),
+                "claiming event " + eventId).orElseGet(() -> fallback.test(eventId));
+    }
+
+    /**
+     * Marks runs whose process is gone as interrupted (this host's dead processes at once, any host's after
+     * {@link #STALE_AFTER}) and returns them, waiting at most {@code wait}; empty when the history cannot tell.
+     */
+    public List<RunSummary> interruptAbandoned(Duration wait) {
+        Instant now = clock.instant();
+        CompletableFuture<List<RunSummary>> marked = worker.write("mark interrupted runs",
+                s -> s.interruptAbandoned(now, STALE_AFTER, owner::seesGone));
+        return wait.isZero() ? List.of() : await(marked, wait, "marking interrupted runs").orElse(List.of());
+    }
+
+    /** Deletes runs older than {@code keep} (queued); returns how many, or 0 when it could not tell in time. */
+    public int purgeOlderThan(Duration keep, Duration wait) {
+        Instant cutoff = clock.instant().minus(keep);
+        return await(worker.write("purge old runs", s -> s.purgeBefore(cutoff)), wait, "purging old runs").orElse(0);
+    }
+
+    /** Waits (at most {@code wait}) until every write queued so far is made; false when they were not. */
+    boolean awaitWrites(Duration wait) {
+        return await(worker.write("wait for the writes before", s -> Boolean.TRUE), wait, "writes").isPresent();
+    }
+
+    /** Writes waiting for the database. */
+    int pending() {
+        return worker.pending();
+    }
+
+    /** Tries the database again now instead of after the back-off (tests, and a bot's readiness probe). */
+    void retryNow() {
+        worker.retryNow();
+    }
+
+    private <T> Optional<T> await(CompletableFuture<T> f, Duration budget, String what) {
         try {
-            return store().latest(Optional.empty(), Optional.empty(), limit);
-        } catch (HistoryException e) {
-            fail(e);
-            return List.of();
+            return Optional.of(f.get(budget.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            return Optional.empty(); // the worker logged it and keeps problem() current
+        } catch (TimeoutException e) {
+            LOG.warn("history: {} took longer than {} ms; going on without it", what, budget.toMillis());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
     /**
-     * Whether this is the first delivery of a Slack event across all bots sharing the database. When the database
-     * is down, {@code fallback} (a per-process record) decides.
+     * Writes what waits, for at most the drain budget, and stops the writer. Returns how many writes were lost
+     * (the database was down or too slow).
      */
-    public synchronized boolean claimEvent(String eventId, java.util.function.Predicate<String> fallback) {
-        try {
-            return store().claimEvent(eventId, clock.instant());
-        } catch (HistoryException e) {
-            fail(e);
-            return fallback.test(eventId);
-        }
-    }
-
-    /** Runs a crash or restart left running, now marked interrupted. */
-    public synchronized List<RunSummary> interruptRunning() {
-        try {
-            return store().interruptRunning();
-        } catch (HistoryException e) {
-            fail(e);
-            return List.of();
-        }
-    }
-
-    /** Deletes runs older than {@code keep}; returns how many. */
-    public synchronized int purgeOlderThan(Duration keep) {
-        try {
-            return store().purgeBefore(clock.instant().minus(keep));
-        } catch (HistoryException e) {
-            fail(e);
-            return 0;
-        }
-    }
-
-    /** Writes what waits, in order, stopping at the first failure. */
-    public synchronized void flush() {
-        while (!pending.isEmpty()) {
-            try {
-                pending.peekFirst().apply(store());
-                pending.pollFirst();
-            } catch (HistoryException e) {
-                fail(e);
-                return;
-            }
-        }
-        if (problem.isPresent()) {
-            LOG.info("history: the database is back; pending runs written");
-            problem = Optional.empty();
-        }
-    }
-
-    private void write(Write w) {
-        if (pending.size() >= MAX_PENDING) {
-            pending.pollFirst();
-            LOG.warn("history: {} writes wait for the database; dropping the oldest", MAX_PENDING);
-        }
-        pending.addLast(w);
-        flush();
-    }
-
-    private void fail(HistoryException e) {
-        if (problem.isEmpty()) {
-            LOG.warn("history: {}; runs are kept in memory (at most {}) until it is back", e.getMessage(),
-                    MAX_PENDING);
-        }
-        problem = Optional.of(e.getMessage());
-        if (store != null) {
-            store.close();
-        }
-        store = null;
-    }
-
-    /** Writes waiting for the database. */
-    synchronized int pending() {
-        return pending.size();
+    public int closeAndCount() {
+        return worker.close(budgets.drain());
     }
 
     @Override
-    public synchronized void close() {
-        if (store != null) {
-            store.close();
+    public void close() {
+        int lost = closeAndCount();
+        if (lost > 0) {
+            LOG.warn("history: {} writes could not be made before closing: {}", lost,
+                    problem().orElse("the database was too slow"));
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.mxdoctor.history;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
@@ -13,28 +10,37 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared history over JDBC: embedded SQLite by default, PostgreSQL when several bots share one. The schema
  * is migrated at open by Flyway (versioned scripts in db/migration, the same SQL on both); a database whose
- * schema is newer than this code knows is refused. One connection per store, used by one thread at a time.
+ * schema is newer than this code knows is refused. One connection per store, one statement at a time. Every
+ * network wait has a bound: PostgreSQL connects within {@value #CONNECT_SECONDS} s and each statement answers
+ * within {@value #STATEMENT_SECONDS} s (settings in the URL win).
  */
 public final class HistoryStore implements AutoCloseable {
 
-    private static final Gson GSON = new Gson();
-
     /** The newest schema version this code knows: the highest V*.sql in db/migration (a test keeps them equal). */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
+
+    static final int CONNECT_SECONDS = 5;
+    static final int STATEMENT_SECONDS = 10;
 
     private final String url;
-    private Connection connection;
+    // A lock, not synchronized: it is held across JDBC calls, which must not pin a virtual thread's carrier.
+    private final ReentrantLock lock = new ReentrantLock();
+    private @Nullable Connection connection;
 
     private HistoryStore(String url) {
         this.url = url;
@@ -44,32 +50,55 @@ public final class HistoryStore implements AutoCloseable {
     public static HistoryStore open(String jdbcUrl) throws HistoryException {
         HistoryStore store = new HistoryStore(jdbcUrl);
         try {
+            createDirectory(jdbcUrl);
             int installed = store.installedVersion();
             if (installed > SCHEMA_VERSION) {
-                throw new HistoryException("the history database has schema version " + installed + ", newer than "
-                        + "this mxdoctor knows (" + SCHEMA_VERSION + "); upgrade mxdoctor, or point MXDOCTOR_DB at "
-                        + "another database", null);
+                throw tooNew(installed);
             }
             if (installed == SCHEMA_VERSION) {
                 return store; // current: skip Flyway, whose start-up costs a command-line run about a second
             }
-            Flyway flyway = Flyway.configure().dataSource(jdbcUrl, null, null)
+            Flyway flyway = Flyway.configure().dataSource(bounded(jdbcUrl), null, null)
                     .locations("classpath:db/migration").load();
             for (MigrationInfo m : flyway.info().all()) {
                 if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
-                    throw new HistoryException("the history database has schema version " + m.getVersion()
-                            + ", newer than this mxdoctor knows (" + flyway.info().current().getVersion()
-                            + "); upgrade mxdoctor, or point MXDOCTOR_DB at another database", null);
+                    throw tooNew(Integer.parseInt(m.getVersion().getVersion()));
                 }
             }
             flyway.migrate();
-            store.connection();
             return store;
         } catch (HistoryException e) {
+            store.close();
             throw e;
-        } catch (RuntimeException | SQLException e) {
-            throw new HistoryException("cannot open the history at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+        } catch (RuntimeException | SQLException | java.io.IOException | LinkageError e) {
+            // LinkageError: SQLite's native library could not load (no writable temp directory, noexec, ...).
+            store.close();
+            throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot open the history at "
+                    + redact(jdbcUrl) + ": " + rootMessage(e), e);
         }
+    }
+
+    /** An SQLite file's directory is made on first use (the user's data directory may not exist yet). */
+    private static void createDirectory(String url) throws java.io.IOException {
+        if (!url.startsWith("jdbc:sqlite:")) {
+            return;
+        }
+        String file = url.substring("jdbc:sqlite:".length());
+        int q = file.indexOf('?');
+        file = q < 0 ? file : file.substring(0, q);
+        if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:")) {
+            return; // in memory, or a URI the driver handles
+        }
+        java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
+        if (parent != null) {
+            java.nio.file.Files.createDirectories(parent);
+        }
+    }
+
+    private static HistoryException tooNew(int installed) {
+        return new HistoryException(HistoryException.Kind.SCHEMA_TOO_NEW, "the history database has schema version "
+                + installed + ", newer than this mxdoctor knows (" + SCHEMA_VERSION + "); upgrade mxdoctor, or point "
+                + "MXDOCTOR_DB at another database", null);
     }
 
     /** The highest successfully applied migration, 0 for a database Flyway has not touched. */
@@ -84,6 +113,9 @@ public final class HistoryStore implements AutoCloseable {
             }
             return max;
         } catch (SQLException e) {
+            if (!isValid(c)) {
+                throw e; // not "no table": the database stopped answering
+            }
             if (!c.getAutoCommit()) {
                 c.rollback();
             }
@@ -92,24 +124,45 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(url);
+        Connection c = connection;
+        if (c == null || c.isClosed()) {
+            c = DriverManager.getConnection(bounded(url));
             if (url.startsWith("jdbc:sqlite:")) {
-                try (Statement s = connection.createStatement()) {
+                try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA journal_mode=WAL");
                     s.execute("PRAGMA busy_timeout=5000");
                 }
             }
+            connection = c;
         }
-        return connection;
+        return c;
+    }
+
+    /**
+     * The URL with bounds on every wait (PostgreSQL: connect, log in, each read from the socket), unless the URL sets
+     * them itself; Flyway's connections get them too.
+     */
+    static String bounded(String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            return url;
+        }
+        StringBuilder b = new StringBuilder(url);
+        String[][] defaults = {{"connectTimeout", String.valueOf(CONNECT_SECONDS)},
+            {"loginTimeout", String.valueOf(CONNECT_SECONDS)}, {"socketTimeout", String.valueOf(STATEMENT_SECONDS)}};
+        for (String[] d : defaults) {
+            if (!url.toLowerCase(java.util.Locale.ROOT).contains(d[0].toLowerCase(java.util.Locale.ROOT) + "=")) {
+                b.append(b.indexOf("?") < 0 ? '?' : '&').append(d[0]).append('=').append(d[1]);
+            }
+        }
+        return b.toString();
     }
 
     /** Records that a run has started (state running), before anything is posted. */
-    public synchronized void start(RunRecord r) throws HistoryException {
+    public void start(RunRecord r, String owner) throws HistoryException {
         run("record the start of run " + r.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, workspace, channel, thread_ts, "
-                    + "requester, command, query, domain, started_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    + "'running')")) {
+                    + "requester, command, query, domain, started_ms, state, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "?, ?, ?)")) {
                 s.setString(1, r.id());
                 setOptional(s, 2, r.workspace());
                 setOptional(s, 3, r.channel());
@@ -119,6 +172,8 @@ public final class HistoryStore implements AutoCloseable {
                 s.setString(7, r.query());
                 s.setString(8, r.query().substring(r.query().lastIndexOf('@') + 1));
                 s.setLong(9, r.started().toEpochMilli());
+                s.setString(10, RunState.RUNNING.label());
+                s.setString(11, owner);
                 s.executeUpdate();
             }
             return null;
@@ -126,8 +181,8 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /** Records how a run ended: its report (the JSON contract), findings and what changed. */
-    public synchronized void finish(String id, Report report, List<String> changes, String state)
-            throws HistoryException {
+    public void finish(String id, Report report, List<String> changes, RunState state) throws HistoryException {
+        String json = JsonReport.compact(report);
         run("record the end of run " + id, c -> {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -136,12 +191,13 @@ public final class HistoryStore implements AutoCloseable {
                         + "state = ?, status = ?, summary = ?, changes = ?, report = ? WHERE id = ?")) {
                     s.setString(1, report.resolver());
                     s.setLong(2, report.elapsedMs());
-                    s.setString(3, state);
+                    s.setString(3, state.label());
                     s.setString(4, report.verdict().status().label());
                     s.setString(5, report.verdict().summary());
-                    s.setString(6, GSON.toJson(changes));
-                    s.setString(7, JsonReport.tree(report).toString());
+                    s.setString(6, JsonReport.strings(changes));
+                    s.setString(7, json);
                     s.setString(8, id);
+                    s.setQueryTimeout(STATEMENT_SECONDS);
                     s.executeUpdate();
                 }
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO findings (run_id, started_ms, code, "
@@ -156,7 +212,7 @@ public final class HistoryStore implements AutoCloseable {
                     s.executeBatch();
                 }
                 c.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
@@ -166,13 +222,27 @@ public final class HistoryStore implements AutoCloseable {
         });
     }
 
-    /** Marks runs left running by a crash or restart as interrupted; returns them (their threads get a note). */
-    public synchronized List<RunSummary> interruptRunning() throws HistoryException {
+    /**
+     * Marks runs interrupted whose process is gone: those {@code gone} says so of (by their owner), and any still
+     * running after {@code staleAfter} (no run lasts that long). Returns them: their threads get a note.
+     */
+    public List<RunSummary> interruptAbandoned(Instant now, Duration staleAfter, Predicate<String> gone)
+            throws HistoryException {
         return run("mark interrupted runs", c -> {
-            List<RunSummary> left = query(c, "SELECT * FROM runs WHERE state = 'running' ORDER BY started_ms", s -> {});
-            try (PreparedStatement s = c.prepareStatement("UPDATE runs SET state = 'interrupted' WHERE state = "
-                    + "'running'")) {
-                s.executeUpdate();
+            List<RunSummary> running = query(c, "SELECT * FROM runs WHERE state = 'running' ORDER BY started_ms",
+                    s -> {});
+            List<RunSummary> left = new ArrayList<>();
+            long stale = now.minus(staleAfter).toEpochMilli();
+            try (PreparedStatement s = c.prepareStatement("UPDATE runs SET state = 'interrupted' WHERE id = ? AND "
+                    + "state = 'running'")) {
+                for (RunSummary r : running) {
+                    if (r.started().toEpochMilli() < stale || r.owner().map(gone::test).orElse(false)) {
+                        s.setString(1, r.id());
+                        if (s.executeUpdate() == 1) {
+                            left.add(r);
+                        }
+                    }
+                }
             }
             return left;
         });
@@ -182,14 +252,14 @@ public final class HistoryStore implements AutoCloseable {
      * The latest runs, newest first: all, or those about {@code domain} (its mx, dns and smtptest runs), or those
      * with a finding {@code code}.
      */
-    public synchronized List<RunSummary> latest(Optional<String> domain, Optional<String> code, int limit)
+    public List<RunSummary> latest(Optional<String> domain, Optional<String> code, int limit)
             throws HistoryException {
         return latest(domain, code, Optional.empty(), limit);
     }
 
     /** As {@link #latest(Optional, Optional, int)}, optionally only one requester's runs. */
-    public synchronized List<RunSummary> latest(Optional<String> domain, Optional<String> code,
-            Optional<String> requester, int limit) throws HistoryException {
+    public List<RunSummary> latest(Optional<String> domain, Optional<String> code, Optional<String> requester,
+            int limit) throws HistoryException {
         StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
         List<String> args = new ArrayList<>();
         requester.ifPresent(r -> {
@@ -216,37 +286,45 @@ public final class HistoryStore implements AutoCloseable {
         }));
     }
 
-    /** The report and start of the latest finished run of the same command and query before {@code before}. */
-    public synchronized Optional<Previous> previous(String command, String query, Instant before)
-            throws HistoryException {
+    /**
+     * The latest finished run of the same command and query before {@code before}, as a snapshot. A stored report
+     * that cannot be read (damaged by hand, say) is passed over for the one before it.
+     */
+    public Optional<Previous> previous(String command, String query, Instant before) throws HistoryException {
         return run("read the previous run", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT started_ms, report FROM runs WHERE command = ? AND "
-                    + "query = ? AND started_ms < ? AND report IS NOT NULL ORDER BY started_ms DESC LIMIT 1")) {
+                    + "query = ? AND started_ms < ? AND report IS NOT NULL ORDER BY started_ms DESC LIMIT 5")) {
                 s.setString(1, command);
                 s.setString(2, query);
                 s.setLong(3, before.toEpochMilli());
+                s.setQueryTimeout(STATEMENT_SECONDS);
                 try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<Previous>empty();
+                    while (rs.next()) {
+                        Instant started = Instant.ofEpochMilli(rs.getLong(1));
+                        try {
+                            return Optional.of(new Previous(started, Snapshot.fromJson(rs.getString(2))));
+                        } catch (IllegalArgumentException e) {
+                            // unreadable: try the run before
+                        }
                     }
-                    return Optional.of(new Previous(Instant.ofEpochMilli(rs.getLong(1)),
-                            JsonParser.parseString(rs.getString(2)).getAsJsonObject()));
+                    return Optional.<Previous>empty();
                 }
             }
         });
     }
 
-    /** A previous run: when it started and its JSON report. */
-    public record Previous(Instant started, JsonObject report) {}
+    /** A previous run: when it started and what it saw. */
+    record Previous(Instant started, Snapshot snapshot) {}
 
     /**
      * Claims a Slack event id: true the first time any bot sharing this database sees it, false for redeliveries.
      */
-    public synchronized boolean claimEvent(String eventId, Instant now) throws HistoryException {
+    public boolean claimEvent(String eventId, Instant now) throws HistoryException {
         return run("record event " + eventId, c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO slack_events (id, seen_ms) VALUES (?, ?)")) {
                 s.setString(1, eventId);
                 s.setLong(2, now.toEpochMilli());
+                s.setQueryTimeout(STATEMENT_SECONDS);
                 s.executeUpdate();
                 return true;
             } catch (SQLException e) {
@@ -260,7 +338,7 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /** Deletes runs that started before {@code cutoff}; returns how many. */
-    public synchronized int purgeBefore(Instant cutoff) throws HistoryException {
+    public int purgeBefore(Instant cutoff) throws HistoryException {
         return run("purge old runs", c -> {
             try (PreparedStatement f = c.prepareStatement("DELETE FROM findings WHERE run_id IN (SELECT id FROM runs "
                     + "WHERE started_ms < ?)");
@@ -288,12 +366,41 @@ public final class HistoryStore implements AutoCloseable {
         void bind(PreparedStatement s) throws SQLException;
     }
 
+    /**
+     * Runs {@code work} on the connection. A failure on a connection that still answers is this operation's
+     * ({@link HistoryException.Kind#REJECTED}); otherwise the database is unavailable and the next call reconnects.
+     */
     private <T> T run(String what, Work<T> work) throws HistoryException {
+        lock.lock();
         try {
-            return work.apply(connection());
-        } catch (SQLException e) {
-            closeQuietly(); // reconnect next time: the database may have restarted
-            throw new HistoryException("cannot " + what + ": " + rootMessage(e), e);
+            Connection c;
+            try {
+                c = connection();
+            } catch (SQLException | RuntimeException | LinkageError e) {
+                closeQuietly();
+                throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot " + what + ": "
+                        + rootMessage(e), e);
+            }
+            try {
+                return work.apply(c);
+            } catch (SQLException | RuntimeException e) {
+                boolean alive = isValid(c);
+                if (!alive) {
+                    closeQuietly();
+                }
+                throw new HistoryException(alive ? HistoryException.Kind.REJECTED : HistoryException.Kind.UNAVAILABLE,
+                        "cannot " + what + ": " + rootMessage(e), e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean isValid(Connection c) {
+        try {
+            return c.isValid(CONNECT_SECONDS);
+        } catch (SQLException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -301,24 +408,32 @@ public final class HistoryStore implements AutoCloseable {
         List<RunSummary> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             binder.bind(s);
+            s.setQueryTimeout(STATEMENT_SECONDS);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    List<String> changes = new ArrayList<>();
-                    String json = rs.getString("changes");
-                    if (json != null) {
-                        JsonParser.parseString(json).getAsJsonArray().forEach(e -> changes.add(e.getAsString()));
-                    }
                     out.add(new RunSummary(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("started_ms")),
                             rs.getLong("duration_ms"), rs.getString("command"), rs.getString("query"),
                             rs.getString("requester"), rs.getString("state"),
                             Optional.ofNullable(rs.getString("status")), Optional.ofNullable(rs.getString("summary")),
-                            changes, Optional.ofNullable(rs.getString("workspace")),
+                            changes(rs.getString("changes")), Optional.ofNullable(rs.getString("workspace")),
                             Optional.ofNullable(rs.getString("channel")),
-                            Optional.ofNullable(rs.getString("thread_ts"))));
+                            Optional.ofNullable(rs.getString("thread_ts")),
+                            Optional.ofNullable(rs.getString("owner"))));
                 }
             }
         }
         return out;
+    }
+
+    private static List<String> changes(@Nullable String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return JsonReport.readStrings(json);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // damaged by hand: the run is still listed
+        }
     }
 
     private static void setOptional(PreparedStatement s, int index, Optional<String> value) throws SQLException {
@@ -329,17 +444,19 @@ public final class HistoryStore implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable t) {
+    static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return redact(m);
     }
 
     /** The URL without a password, for messages. */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+        return url.replaceAll("(?i)(password=)[^&;\\s]*", "$1***").replaceAll("//([^:/@\\s]+):[^@/\\s]*@",
+                "//$1:***@");
     }
 
     private void closeQuietly() {
@@ -347,15 +464,19 @@ public final class HistoryStore implements AutoCloseable {
             if (connection != null) {
                 connection.close();
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             // already broken
         }
         connection = null;
     }
 
     @Override
-    public synchronized void close() {
-        closeQuietly();
+    public void close() {
+        lock.lock();
+        try {
+            closeQuietly();
+        } finally {
+            lock.unlock();
+        }
     }
-
 }

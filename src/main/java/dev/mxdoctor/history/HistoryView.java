@@ -1,8 +1,8 @@
 package dev.mxdoctor.history;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.mxdoctor.report.JsonReport;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -55,6 +55,6 @@ public final class HistoryView {
             r.threadTs().ifPresent(t -> o.addProperty("threadTs", t));
             out.add(o);
         }
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(out);
+        return JsonReport.pretty(out);
     }
 }

@@ -1,26 +1,98 @@
 package dev.mxdoctor.report;
 
+import com.google.gson.FormattingStyle;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.stream.JsonWriter;
 import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.smtp.SmtpReply;
+import java.util.List;
 
-/** Writes a {@link Report} as the contract's JSON report (ARCHITECTURE.md): keys may be added, never removed. */
+/**
+ * The one serialiser of the JSON report (the contract documented in docs/json-report.md): keys may be added, never
+ * removed. What {@code --json} prints and what the history stores are the same text, but for indentation; the
+ * history reads stored reports back through {@link #read}, never by walking trees by hand.
+ */
 public final class JsonReport {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    /** Absent values are left out, never written as {@code null}. */
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private JsonReport() {}
 
+    /** The report as people read it with {@code --json}: indented. */
     public static String render(Report r) {
-        return GSON.toJson(tree(r));
+        return write(tree(r), FormattingStyle.PRETTY);
+    }
+
+    /** The report with what changed since the previous run of the same query ({@code changes}), indented. */
+    public static String render(Report r, List<String> changes) {
+        JsonObject o = tree(r);
+        JsonArray c = new JsonArray();
+        changes.forEach(c::add);
+        o.add("changes", c);
+        return write(o, FormattingStyle.PRETTY);
+    }
+
+    /** The report on one line, as the history stores it. */
+    public static String compact(Report r) {
+        return write(tree(r), FormattingStyle.COMPACT);
+    }
+
+    /**
+     * Reads JSON written by this class (today or by an older version) into {@code type}, a record whose components
+     * name the keys wanted: unknown keys are ignored, absent ones are null.
+     *
+     * @throws IllegalArgumentException when the text is not JSON of that shape
+     */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            T value = GSON.fromJson(json, type);
+            if (value == null) {
+                throw new IllegalArgumentException("empty JSON");
+            }
+            return value;
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("not a stored report: " + e.getMessage(), e);
+        }
+    }
+
+    /** A list of strings as JSON (what changed, as the history stores it). */
+    public static String strings(List<String> values) {
+        return GSON.toJson(values);
+    }
+
+    /** Reads {@link #strings}' output back. */
+    public static List<String> readStrings(String json) {
+        String[] values = read(json, String[].class);
+        return List.of(values);
+    }
+
+    /** Any JSON tree (the history listing), indented like the report. */
+    public static String pretty(JsonElement tree) {
+        return write(tree, FormattingStyle.PRETTY);
+    }
+
+    private static String write(JsonElement tree, FormattingStyle style) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try {
+            JsonWriter w = GSON.newJsonWriter(out);
+            w.setFormattingStyle(style);
+            GSON.toJson(tree, w);
+            w.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
 
     /** The report as a JSON object tree. */
-    public static JsonObject tree(Report r) {
+    static JsonObject tree(Report r) {
         JsonObject o = new JsonObject();
         o.addProperty("command", r.command());
         o.addProperty("query", r.query());
@@ -166,7 +238,9 @@ public final class JsonReport {
         e.addProperty("title", f.title());
         e.addProperty("detail", f.detail());
         e.addProperty("advice", f.advice());
-        e.addProperty("host", f.host());
+        if (f.host() != null) {
+            e.addProperty("host", f.host());
+        }
         if (f.address() != null) {
             e.addProperty("address", f.address());
         }

@@ -48,6 +48,16 @@ public record Report(
                 "mxdoctor failed internally (" + why + ")"), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
+    public Report withFindings(List<Finding> newFindings) {
+        return new Report(command, query, queryDisplay, resolver, started, elapsedMs, verdict, newFindings, mx,
+                records, transcript, dns);
+    }
+
+    public Report startedAt(Instant newStarted) {
+        return new Report(command, query, queryDisplay, resolver, newStarted, elapsedMs, verdict, findings, mx,
+                records, transcript, dns);
+    }
+
     /** One MX host with its addresses and what each address answered on port 25. */
     public record MxEntry(int preference, String host, boolean implicit, long ttl, List<String> addresses,
             List<AddressProbe> probes) {

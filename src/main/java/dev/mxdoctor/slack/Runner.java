@@ -5,11 +5,13 @@ import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.history.History;
 import dev.mxdoctor.history.RunRecord;
+import dev.mxdoctor.history.RunState;
+import dev.mxdoctor.report.ErrorId;
 import dev.mxdoctor.work.WorkerPool;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -71,12 +73,12 @@ final class Runner {
     }
 
     void execute(Spec spec) {
-        String parentTs = null;
-        boolean viaResponseUrl = false;
-        RunRecord run = new RunRecord(spec.runId(), Optional.ofNullable(spec.workspace()),
+        RunRecord record = new RunRecord(spec.runId(), Optional.ofNullable(spec.workspace()),
                 Optional.of(spec.channel()), Optional.ofNullable(spec.threadTs()), spec.user(),
                 spec.invocation().request().command(), spec.invocation().request().query(), Instant.now());
-        history.started(run); // before anything is posted: a Slack outage loses no history
+        History.Run run = history.begin(record); // before anything is posted: a Slack outage loses no history
+        String parentTs = null;
+        boolean viaResponseUrl = false;
         try {
             SlackRender.Message first = SlackRender.running(spec.commandLine(), "Checking " + subject(spec) + "…",
                     spec.user(), spec.runId());
@@ -90,33 +92,86 @@ final class Runner {
                 LOG.info("run {}: cannot post in {} ({}), answering through response_url", spec.runId(),
                         spec.channel(), e.error());
             }
-            Progress progress = viaResponseUrl ? Progress.NONE : throttled(spec, parentTs);
-            Report report = checks.apply(spec.invocation(), progress);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.finish(Report.failed(record.command(), record.query(), record.started(), "interrupted"),
+                    RunState.CANCELLED);
+            return;
+        } catch (Poster.SlackError | RuntimeException e) {
+            // Slack refused the first message: the check still runs and is recorded; the user hears of it below.
+            LOG.warn("run {}: could not post the first message: {}", spec.runId(), e.getMessage());
+        }
+        Progress progress = viaResponseUrl || parentTs == null ? Progress.NONE : throttled(spec, parentTs);
+        Report report;
+        RunState state;
+        try {
+            report = checks.apply(spec.invocation(), progress);
             boolean interrupted = Thread.interrupted(); // clear it: the answer must still reach Slack
-            boolean cancelled = pool.isCancelled(spec.runId()) || interrupted;
-            String note = cancelled ? "cancelled: this is what was seen before" : "";
-            List<String> changes = history.finished(run, report, cancelled ? "cancelled" : "done");
-            if (history.problem().isPresent()) {
-                note = (note.isEmpty() ? "" : note + " · ") + "not in the history (database unavailable)";
-            }
+            state = pool.isCancelled(spec.runId()) || interrupted ? RunState.CANCELLED : RunState.DONE;
+        } catch (RuntimeException | LinkageError e) {
+            String id = ErrorId.next();
+            LOG.error("run {} ({}) failed, error id {}", spec.runId(), spec.commandLine(), id, e);
+            run.finish(Report.failed(record.command(), record.query(), record.started(), "error id " + id),
+                    RunState.FAILED);
+            reportInternalError(spec, parentTs, viaResponseUrl, id);
+            return;
+        }
+        List<String> changes = run.finish(report, state);
+        deliver(spec, report, state, changes, parentTs, viaResponseUrl);
+    }
+
+    /**
+     * Posts the answer: the summary in place of the parent message, then findings and transcript in its thread. A
+     * thread reply that fails costs that reply (and a note), never the summary already posted.
+     */
+    private void deliver(Spec spec, Report report, RunState state, List<String> changes, String parentTs,
+            boolean viaResponseUrl) {
+        String note = state == RunState.CANCELLED ? "cancelled: this is what was seen before" : "";
+        if (history.problem().isPresent()) {
+            note = (note.isEmpty() ? "" : note + " · ") + "not in the history (database unavailable)";
+        }
+        try {
             List<SlackRender.Message> thread = SlackRender.thread(report, docs);
+            SlackRender.Message summary = SlackRender.summary(report, spec.commandLine(), spec.user(), note, docs,
+                    changes);
             if (viaResponseUrl) {
                 answerThroughResponseUrl(spec, report, thread, changes);
                 return;
             }
-            poster.update(spec.channel(), parentTs, SlackRender.summary(report, spec.commandLine(), spec.user(),
-                    note, docs, changes));
+            if (parentTs == null) {
+                parentTs = poster.post(spec.channel(), spec.threadTs(), summary); // the first post failed; try again
+            } else {
+                poster.update(spec.channel(), parentTs, summary);
+            }
             String replyTs = spec.threadTs() != null ? spec.threadTs() : parentTs;
             for (SlackRender.Message m : thread) {
-                poster.post(spec.channel(), replyTs, m);
+                try {
+                    poster.post(spec.channel(), replyTs, m);
+                } catch (Poster.SlackError | RuntimeException e) {
+                    String id = ErrorId.next();
+                    LOG.warn("run {}: a thread reply failed, error id {}: {}", spec.runId(), id, e.getMessage());
+                    postQuietly(spec.channel(), replyTs, SlackRender.note(":warning: part of the transcript could "
+                            + "not be posted (error id `" + id + "`); `mxdoctor history` keeps the whole report."));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("run {} interrupted while talking to Slack", spec.runId());
-        } catch (Exception e) {
-            reportInternalError(spec, parentTs, viaResponseUrl, e);
-            history.finished(run, Report.failed(run.command(), run.query(), run.started(),
-                    e.getClass().getSimpleName()), "failed");
+        } catch (Poster.SlackError | RuntimeException e) {
+            String id = ErrorId.next();
+            LOG.error("run {} ({}): the answer could not be posted, error id {}", spec.runId(), spec.commandLine(),
+                    id, e);
+            reportInternalError(spec, parentTs, viaResponseUrl, id);
+        }
+    }
+
+    private void postQuietly(String channel, String threadTs, SlackRender.Message m) {
+        try {
+            poster.post(channel, threadTs, m);
+        } catch (Poster.SlackError | RuntimeException e) {
+            LOG.warn("could not post a note in {}: {}", channel, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -154,13 +209,10 @@ final class Runner {
         };
     }
 
-    private void reportInternalError(Spec spec, String parentTs, boolean viaResponseUrl, Exception e) {
-        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        LOG.error("run {} ({}) failed, error id {}", spec.runId(), spec.commandLine(), id, e);
+    private void reportInternalError(Spec spec, String parentTs, boolean viaResponseUrl, String id) {
         SlackRender.Message m = new SlackRender.Message("mxdoctor hit an internal error (error id " + id + ")",
-                jsonArrayOf(SlackRender.section(":boom: mxdoctor hit an internal error while running `"
-                        + SlackRender.escape(spec.commandLine()) + "` (error id `" + id + "`). The details are in "
-                        + "its log.")));
+                SlackRender.note(":boom: mxdoctor hit an internal error while running `" + SlackRender.escape(
+                        spec.commandLine()) + "` (error id `" + id + "`). The details are in its log.").blocks());
         try {
             if (viaResponseUrl || parentTs == null) {
                 if (spec.responseUrl() != null) {
@@ -174,12 +226,6 @@ final class Runner {
         } catch (Exception again) {
             LOG.error("run {}: could not even report error id {}: {}", spec.runId(), id, again.getMessage());
         }
-    }
-
-    private static com.google.gson.JsonArray jsonArrayOf(com.google.gson.JsonObject o) {
-        com.google.gson.JsonArray a = new com.google.gson.JsonArray();
-        a.add(o);
-        return a;
     }
 
     private static String subject(Spec spec) {

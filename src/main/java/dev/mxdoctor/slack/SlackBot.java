@@ -173,13 +173,9 @@ public final class SlackBot implements AutoCloseable {
             return Optional.of(SlackRender.help(h.topic().orElse(null)));
         }
         if (invocation.request() instanceof Request.History h) {
-            try {
-                return Optional.of(SlackRender.history(history.latest(h.domain().map(d -> d.ascii()), h.code(),
-                        h.limit())));
-            } catch (HistoryException e) {
-                return Optional.of(":warning: the history cannot be read right now: " + SlackRender.escape(
-                        e.getMessage()));
-            }
+            // Read off the ack path: the database may be slow, the ack may not.
+            background(() -> answerPrivately(channel, user, thread, responseUrl, historyAnswer(h)));
+            return Optional.empty();
         }
         Runner.Spec spec = new Runner.Spec(Runner.newRunId(), commandLine.strip(), invocation, user, channel, thread,
                 responseUrl, null);
@@ -188,6 +184,24 @@ public final class SlackBot implements AutoCloseable {
             return Optional.empty();
         } catch (WorkerPool.Rejected e) {
             return Optional.of(":hand: " + e.getMessage());
+        }
+    }
+
+    private String historyAnswer(Request.History h) {
+        try {
+            return SlackRender.history(history.latest(h.domain().map(d -> d.ascii()), h.code(), h.limit()));
+        } catch (HistoryException e) {
+            return ":warning: the history cannot be read right now: " + SlackRender.escape(e.getMessage());
+        }
+    }
+
+    /** Only the asker sees it: through the command's response_url when there is one. */
+    private void answerPrivately(String channel, String user, String thread, String responseUrl, String text)
+            throws Exception {
+        if (responseUrl != null) {
+            poster.respond(responseUrl, SlackRender.note(text), false);
+        } else {
+            poster.ephemeral(channel, user, thread, text);
         }
     }
 
@@ -223,9 +237,8 @@ public final class SlackBot implements AutoCloseable {
      * running by a crash or restart are marked interrupted and their threads told; old runs are purged daily.
      */
     public void start(Duration keepHistory) throws Exception {
-        history.openOrFail();
-        List<RunSummary> interrupted = history.interruptRunning();
-        Thread.ofVirtual().name("history-maintenance").start(() -> maintain(keepHistory, interrupted));
+        history.awaitOpen(Duration.ofSeconds(5)); // only a newer schema stops start-up; a database down does not
+        Thread.ofVirtual().name("history-maintenance").start(() -> maintain(keepHistory));
         if (settings.socketMode()) {
             socketMode = new SocketModeApp(settings.appToken().orElseThrow(), app, 20);
             socketMode.startAsync();
@@ -238,30 +251,40 @@ public final class SlackBot implements AutoCloseable {
         }
     }
 
-    private void maintain(Duration keep, List<RunSummary> interrupted) {
-        for (RunSummary run : interrupted) {
-            if (run.channel().isEmpty()) {
-                continue;
-            }
-            try {
-                poster.post(run.channel().get(), run.threadTs().orElse(null),
-                        SlackRender.interrupted(run.command() + " " + run.query(), run.requester()));
-            } catch (Exception e) {
-                LOG.warn("could not tell {} that run {} was interrupted: {}", run.channel().get(), run.id(),
-                        e.getMessage());
-            }
-        }
+    /**
+     * Hourly: runs whose process is gone are marked interrupted (their threads told), old runs purged. The first
+     * round runs at start. A failure costs one round, never the loop.
+     */
+    private void maintain(Duration keep) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                int purged = history.purgeOlderThan(keep);
-                if (purged > 0) {
-                    LOG.info("history: purged {} runs older than {} days", purged, keep.toDays());
+                try {
+                    history.interruptAbandoned(Duration.ofMinutes(1)).forEach(this::tellInterrupted);
+                    int purged = history.purgeOlderThan(keep, Duration.ofMinutes(1));
+                    if (purged > 0) {
+                        LOG.info("history: purged {} runs older than {} days", purged, keep.toDays());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("history maintenance failed, error id {}", dev.mxdoctor.report.ErrorId.next(), e);
                 }
-                history.flush();
-                Thread.sleep(Duration.ofHours(1)); // a housekeeping period, not a timing assumption
+                // A housekeeping period, not a timing assumption; sooner while the database is away.
+                Thread.sleep(history.problem().isPresent() ? Duration.ofMinutes(1) : Duration.ofHours(1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void tellInterrupted(RunSummary run) {
+        if (run.channel().isEmpty()) {
+            return;
+        }
+        try {
+            poster.post(run.channel().get(), run.threadTs().orElse(null),
+                    SlackRender.interrupted(run.command() + " " + run.query(), run.requester()));
+        } catch (Exception e) {
+            LOG.warn("could not tell {} that run {} was interrupted: {}", run.channel().get(), run.id(),
+                    e.getMessage());
         }
     }
 

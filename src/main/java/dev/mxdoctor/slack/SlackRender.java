@@ -214,6 +214,13 @@ final class SlackRender {
         return new Message("A run was interrupted by a restart", blocks);
     }
 
+    /** A message of one section; its notification text is the same words. */
+    static Message note(String mrkdwn) {
+        JsonArray blocks = new JsonArray();
+        blocks.add(section(mrkdwn));
+        return new Message(mrkdwn, blocks);
+    }
+
     /** The ephemeral answer to a command the grammar refused. */
     static String usageError(String message, String usage) {
         return ":warning: " + escape(message) + "\n```" + escape(usage) + "```";

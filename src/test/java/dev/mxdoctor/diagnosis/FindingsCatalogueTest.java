@@ -46,7 +46,9 @@ class FindingsCatalogueTest {
         assertThat(FindingCode.values()).allSatisfy(c -> {
             assertThat(c.meaning()).endsWith(".");
             assertThat(c.advice()).isNotBlank();
-            assertThat(c.refs()).isNotEmpty().allSatisfy(r -> assertThat(r).startsWith("RFC "));
+            if (c.group() != FindingCode.Group.MXDOCTOR) { // mxdoctor's own failures cite no standard
+                assertThat(c.refs()).isNotEmpty().allSatisfy(r -> assertThat(r).startsWith("RFC "));
+            }
             assertThat(FindingsCatalogue.markdown()).contains("### " + c.name() + "\n");
         });
     }

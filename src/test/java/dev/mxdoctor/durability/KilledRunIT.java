@@ -1,6 +1,7 @@
 package dev.mxdoctor.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mxdoctor.history.HistoryStore;
 import dev.mxdoctor.history.RunSummary;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Durability with a real process: the packaged CLI is killed (SIGKILL) in the middle of a run; the run is in the
- * history as running, and the next start marks it interrupted.
+ * history as running, and the next real start of mxdoctor on this host marks it interrupted (its process is gone).
  */
 class KilledRunIT {
 
@@ -52,14 +53,19 @@ class KilledRunIT {
             p.destroyForcibly();
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
-        try (HistoryStore restarted = HistoryStore.open(db)) {
-            List<RunSummary> interrupted = restarted.interruptRunning();
-            assertThat(interrupted).singleElement().satisfies(r -> {
-                assertThat(r.command()).isEqualTo("mx");
-                assertThat(r.query()).isEqualTo("slow.test");
-            });
-            assertThat(restarted.latest(Optional.of("slow.test"), Optional.empty(), 5).get(0).state())
-                    .isEqualTo("interrupted");
+        // The next real start of mxdoctor on this host (here: a dns command) is what finds the killed run.
+        ProcessBuilder next = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "target/mxdoctor.jar", "dns", "slow.test", "MX", "--json");
+        next.environment().putAll(java.util.Map.of("MXDOCTOR_DNS", "127.0.0.1:9", "MXDOCTOR_DNS_TIMEOUT_MS", "50",
+                "MXDOCTOR_DNS_ATTEMPTS", "1", "MXDOCTOR_DB", db));
+        next.redirectErrorStream(true).redirectOutput(dir.resolve("next.txt").toFile());
+        Process again = next.start();
+        assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).as(Files.readString(dir.resolve("next.txt"))).isEqualTo(3);
+        try (HistoryStore store = HistoryStore.open(db)) {
+            List<RunSummary> runs = store.latest(Optional.empty(), Optional.empty(), 5);
+            assertThat(runs).extracting(RunSummary::command, RunSummary::state)
+                    .containsExactly(tuple("dns", "done"), tuple("mx", "interrupted"));
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.mxdoctor.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.report.Report;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** The same suite against every database the history supports; subclasses say which. */
 abstract class HistoryStoreContract {
+
+    static final String OWNER = Owner.current().label();
 
     /** A fresh, empty database's JDBC URL. */
     abstract String newDatabase() throws Exception;
@@ -38,8 +42,8 @@ abstract class HistoryStoreContract {
             for (int i = 0; i < 3; i++) {
                 Instant t = t0.plusSeconds(60L * i);
                 store.start(new RunRecord("r" + i, Optional.of("T1"), Optional.of("C1"), Optional.of("1.2"), "U1",
-                        "mx", "example.com", t));
-                store.finish("r" + i, report("example.com", Verdict.Status.OK, t), List.of("change " + i), "done");
+                        "mx", "example.com", t), OWNER);
+                store.finish("r" + i, report("example.com", Verdict.Status.OK, t), List.of("change " + i), RunState.DONE);
             }
             List<RunSummary> runs = store.latest(Optional.of("example.com"), Optional.empty(), 2);
             assertThat(runs).extracting(RunSummary::id).containsExactly("r2", "r1");
@@ -57,11 +61,11 @@ abstract class HistoryStoreContract {
     void latest_byDomainFindsSmtptestsOfItsAddressesAndByCodeFindsFindings() throws Exception {
         try (HistoryStore store = HistoryStore.open(newDatabase())) {
             Instant t = Instant.parse("2026-11-23T10:00:00Z");
-            store.start(RunRecord.local("a", "me", "smtptest", "alice@corp.example", t));
+            store.start(RunRecord.local("a", "me", "smtptest", "alice@corp.example", t), OWNER);
             store.finish("a", report("corp.example", Verdict.Status.FAILING, t, FindingCode.RELAY_DENIED), List.of(),
-                    "done");
-            store.start(RunRecord.local("b", "me", "mx", "other.example", t.plusSeconds(1)));
-            store.finish("b", report("other.example", Verdict.Status.OK, t), List.of(), "done");
+                    RunState.DONE);
+            store.start(RunRecord.local("b", "me", "mx", "other.example", t.plusSeconds(1)), OWNER);
+            store.finish("b", report("other.example", Verdict.Status.OK, t), List.of(), RunState.DONE);
             assertThat(store.latest(Optional.of("corp.example"), Optional.empty(), 10)).extracting(RunSummary::id)
                     .containsExactly("a");
             assertThat(store.latest(Optional.empty(), Optional.of("RELAY_DENIED"), 10)).extracting(RunSummary::id)
@@ -72,17 +76,25 @@ abstract class HistoryStoreContract {
     }
 
     @Test
-    void reopenAfterACrash_marksRunsLeftRunningAsInterrupted() throws Exception {
+    void interruptAbandoned_marksRunsOfGoneProcessesAndStaleRunsOnly() throws Exception {
         String url = newDatabase();
-        Instant t = Instant.parse("2026-11-23T10:00:00Z");
+        Instant now = Instant.parse("2026-11-23T10:00:00Z");
+        String gone = "deadhost/1/1";
         try (HistoryStore first = HistoryStore.open(url)) {
-            first.start(new RunRecord("left", Optional.empty(), Optional.of("C9"), Optional.of("9.9"), "U1", "mx",
-                    "example.com", t));
+            first.start(new RunRecord("dead", Optional.empty(), Optional.of("C9"), Optional.of("9.9"), "U1", "mx",
+                    "example.com", now.minusSeconds(30)), gone);
+            first.start(RunRecord.local("alive", "me", "mx", "example.com", now.minusSeconds(30)), OWNER);
+            first.start(RunRecord.local("stale", "me", "mx", "example.com", now.minus(Duration.ofHours(2))),
+                    "elsewhere/7/7");
         }
         try (HistoryStore second = HistoryStore.open(url)) {
-            assertThat(second.interruptRunning()).extracting(RunSummary::id).containsExactly("left");
-            assertThat(second.latest(Optional.empty(), Optional.empty(), 5).get(0).state()).isEqualTo("interrupted");
-            assertThat(second.interruptRunning()).isEmpty();
+            assertThat(second.interruptAbandoned(now, Duration.ofHours(1), gone::equals))
+                    .extracting(RunSummary::id).containsExactly("stale", "dead");
+            assertThat(second.latest(Optional.empty(), Optional.empty(), 5))
+                    .extracting(RunSummary::id, RunSummary::state)
+                    .containsExactlyInAnyOrder(tuple("dead", "interrupted"), tuple("alive", "running"),
+                            tuple("stale", "interrupted"));
+            assertThat(second.interruptAbandoned(now, Duration.ofHours(1), gone::equals)).isEmpty();
         }
     }
 
@@ -90,13 +102,34 @@ abstract class HistoryStoreContract {
     void previous_isTheLatestFinishedRunOfTheSameQuery() throws Exception {
         try (HistoryStore store = HistoryStore.open(newDatabase())) {
             Instant t = Instant.parse("2026-11-23T13:40:00Z");
-            store.start(RunRecord.local("old", "me", "mx", "example.com", t));
-            store.finish("old", report("example.com", Verdict.Status.FAILING, t), List.of(), "done");
-            store.start(RunRecord.local("unfinished", "me", "mx", "example.com", t.plusSeconds(60)));
+            store.start(RunRecord.local("old", "me", "mx", "example.com", t), OWNER);
+            store.finish("old", report("example.com", Verdict.Status.FAILING, t), List.of(), RunState.DONE);
+            store.start(RunRecord.local("unfinished", "me", "mx", "example.com", t.plusSeconds(60)), OWNER);
             HistoryStore.Previous p = store.previous("mx", "example.com", t.plusSeconds(120)).orElseThrow();
             assertThat(p.started()).isEqualTo(t);
-            assertThat(p.report().getAsJsonObject("verdict").get("status").getAsString()).isEqualTo("failing");
+            assertThat(p.snapshot().status()).isEqualTo("failing");
             assertThat(store.previous("mx", "example.com", t)).isEmpty();
+        }
+    }
+
+    @Test
+    void previous_unreadableStoredReport_isPassedOverForTheOneBefore() throws Exception {
+        String url = newDatabase();
+        Instant t = Instant.parse("2026-11-23T13:40:00Z");
+        try (HistoryStore store = HistoryStore.open(url)) {
+            store.start(RunRecord.local("good", "me", "mx", "example.com", t), OWNER);
+            store.finish("good", report("example.com", Verdict.Status.OK, t), List.of(), RunState.DONE);
+            store.start(RunRecord.local("bad", "me", "mx", "example.com", t.plusSeconds(1)), OWNER);
+            store.finish("bad", report("example.com", Verdict.Status.OK, t), List.of(), RunState.DONE);
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE runs SET report = '[not, json', changes = 'nor this' WHERE id = 'bad'");
+        }
+        try (HistoryStore store = HistoryStore.open(url)) {
+            assertThat(store.previous("mx", "example.com", t.plusSeconds(5)).orElseThrow().started()).isEqualTo(t);
+            assertThat(store.latest(Optional.empty(), Optional.empty(), 5)).extracting(RunSummary::id)
+                    .containsExactly("bad", "good");
         }
     }
 
@@ -104,11 +137,11 @@ abstract class HistoryStoreContract {
     void purgeBefore_deletesOldRunsAndTheirFindings() throws Exception {
         try (HistoryStore store = HistoryStore.open(newDatabase())) {
             Instant old = Instant.parse("2026-01-01T00:00:00Z");
-            store.start(RunRecord.local("old", "me", "mx", "example.com", old));
+            store.start(RunRecord.local("old", "me", "mx", "example.com", old), OWNER);
             store.finish("old", report("example.com", Verdict.Status.OK, old, FindingCode.MX_SINGLE_HOST), List.of(),
-                    "done");
+                    RunState.DONE);
             Instant recent = Instant.parse("2026-11-01T00:00:00Z");
-            store.start(RunRecord.local("new", "me", "mx", "example.com", recent));
+            store.start(RunRecord.local("new", "me", "mx", "example.com", recent), OWNER);
             assertThat(store.purgeBefore(Instant.parse("2026-08-01T00:00:00Z"))).isEqualTo(1);
             assertThat(store.latest(Optional.empty(), Optional.empty(), 10)).extracting(RunSummary::id)
                     .containsExactly("new");
@@ -128,9 +161,9 @@ abstract class HistoryStoreContract {
                 String id = "w" + i;
                 Instant when = t.plusMillis(i);
                 writes.add(pool.submit(() -> {
-                    s.start(RunRecord.local(id, "me", "mx", "example.com", when));
+                    s.start(RunRecord.local(id, "me", "mx", "example.com", when), OWNER);
                     s.finish(id, report("example.com", Verdict.Status.OK, when, FindingCode.MX_SINGLE_HOST), List.of(),
-                            "done");
+                            RunState.DONE);
                     return null;
                 }));
             }
@@ -159,8 +192,8 @@ abstract class HistoryStoreContract {
     void latest_byRequester_isOnlyTheirRuns() throws Exception {
         try (HistoryStore store = HistoryStore.open(newDatabase())) {
             Instant t = Instant.parse("2026-11-23T10:00:00Z");
-            store.start(RunRecord.local("mine", "U1", "mx", "a.example", t));
-            store.start(RunRecord.local("theirs", "U2", "mx", "b.example", t));
+            store.start(RunRecord.local("mine", "U1", "mx", "a.example", t), OWNER);
+            store.start(RunRecord.local("theirs", "U2", "mx", "b.example", t), OWNER);
             assertThat(store.latest(Optional.empty(), Optional.empty(), Optional.of("U1"), 10))
                     .extracting(RunSummary::id).containsExactly("mine");
         }
@@ -197,23 +230,104 @@ abstract class HistoryStoreContract {
     }
 
     @Test
-    void history_databaseDown_keepsWritesAndWritesThemWhenBack() throws Exception {
+    void history_databaseDown_answersAtOnceKeepsWritesAndWritesThemWhenBack() throws Exception {
         String url = unavailableDatabase();
         Instant t = Instant.parse("2026-11-23T10:00:00Z");
         RunRecord run = RunRecord.local("while-down", "me", "mx", "example.com", t);
-        try (History history = new History(url, java.time.Clock.systemUTC())) {
-            history.started(run);
-            assertThat(history.finished(run, report("example.com", Verdict.Status.OK, t), "done")).isEmpty();
+        try (History history = History.open(url, java.time.Clock.systemUTC(), BUDGETS)) {
+            history.awaitOpen(Duration.ofSeconds(30));
+            History.Run r = history.begin(run);
+            assertThat(r.finish(report("example.com", Verdict.Status.OK, t), RunState.DONE)).isEmpty();
             assertThat(history.problem()).isPresent();
             assertThat(history.pending()).isEqualTo(2);
+            assertThat(history.claimEvent("Ev1", id -> true)).isTrue(); // the fallback decides
             makeAvailable();
-            history.flush();
+            history.retryNow();
+            assertThat(history.awaitWrites(Duration.ofSeconds(30))).isTrue();
+            assertThat(history.latest(Optional.empty(), Optional.empty(), 5)).singleElement()
+                    .satisfies(s -> assertThat(s.state()).isEqualTo("done"));
             assertThat(history.problem()).isEmpty();
             assertThat(history.pending()).isZero();
-            assertThat(history.latest(Optional.empty(), Optional.empty(), 5)).singleElement()
-                    .satisfies(r -> assertThat(r.state()).isEqualTo("done"));
         }
     }
+
+    @Test
+    void history_sameQueryAgainAndAgain_saysNothingChangedThenWhatDid() throws Exception {
+        try (History history = History.open(newDatabase(), java.time.Clock.systemUTC(), BUDGETS)) {
+            Instant t = Instant.parse("2026-11-23T10:00:00Z");
+            // Findings without a host (the domain's as a whole) crashed the second run once.
+            Report domainWide = report("example.com", Verdict.Status.DEGRADED, t, FindingCode.MX_SINGLE_HOST)
+                    .withFindings(List.of(Finding.of(FindingCode.DNS_ANSWERS_DIFFER, Finding.Stage.DNS, null,
+                            "the name servers disagree")));
+            for (int i = 0; i < 100; i++) {
+                Instant at = t.plusSeconds(60L * i);
+                History.Run r = history.begin(RunRecord.local("same" + i, "me", "mx", "example.com", at));
+                List<String> changes = r.finish(domainWide.startedAt(at), RunState.DONE);
+                assertThat(changes).as("run %d", i).isEmpty();
+            }
+            Instant later = t.plusSeconds(60L * 100);
+            History.Run r = history.begin(RunRecord.local("changed", "me", "mx", "example.com", later));
+            assertThat(r.finish(report("example.com", Verdict.Status.OK, later), RunState.DONE))
+                    .containsExactly("verdict degraded → ok (it was degraded at 11:39)",
+                            "cleared: DNS_ANSWERS_DIFFER");
+            assertThat(history.latest(Optional.of("example.com"), Optional.empty(), 200)).hasSize(101)
+                    .allSatisfy(s -> assertThat(s.state()).isEqualTo("done"));
+        }
+    }
+
+    @Test
+    void history_writtenByTheFirstVersion_isReadAndComparedAfterTheUpgrade() throws Exception {
+        String url = newDatabase();
+        // The schema and rows as the first version that recorded runs left them (V1 and V2, reports with
+        // "host": null), then the current code opens it: migrated, read back, compared.
+        org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+                .target("2").load().migrate();
+        List<java.nio.file.Path> fixtures;
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/test/resources/history"))) {
+            fixtures = files.filter(f -> f.getFileName().toString().startsWith("v1-")).sorted().toList();
+        }
+        assertThat(fixtures).isNotEmpty();
+        Instant t = Instant.parse("2026-11-20T10:00:00Z");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, requester, command, query, "
+                        + "domain, started_ms, state, status, summary, changes, report) VALUES (?, 'me', ?, ?, ?, ?, "
+                        + "'done', 'ok', 'old', '[]', ?)")) {
+            for (int i = 0; i < fixtures.size(); i++) {
+                String json = java.nio.file.Files.readString(fixtures.get(i));
+                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+                s.setString(1, "old" + i);
+                s.setString(2, o.get("command").getAsString());
+                s.setString(3, o.get("query").getAsString());
+                s.setString(4, o.get("query").getAsString().replaceAll(".*@", ""));
+                s.setLong(5, t.toEpochMilli());
+                s.setString(6, json);
+                s.executeUpdate();
+            }
+        }
+        try (History history = History.open(url, java.time.Clock.systemUTC(), BUDGETS)) {
+            for (int i = 0; i < fixtures.size(); i++) {
+                java.nio.file.Path f = fixtures.get(i);
+                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(f))
+                        .getAsJsonObject();
+                String command = o.get("command").getAsString();
+                String query = o.get("query").getAsString();
+                Instant now = t.plusSeconds(3600);
+                History.Run r = history.begin(RunRecord.local("new" + i, "me", command, query, now));
+                List<String> changes = r.finish(new Report(command, query, query, "127.0.2.53", now, 5,
+                        new Verdict(Verdict.Status.OK, "fine now"), List.of(), List.of(), List.of(), List.of(),
+                        List.of()), RunState.DONE);
+                String before = o.getAsJsonObject("verdict").get("status").getAsString();
+                if (!before.equals("ok")) {
+                    assertThat(changes).as(f.toString()).contains("verdict " + before + " → ok (it was " + before
+                            + " at 10:00)");
+                }
+            }
+            assertThat(history.latest(Optional.empty(), Optional.empty(), 100)).hasSize(2 * fixtures.size());
+        }
+    }
+
+    static final History.Budgets BUDGETS = new History.Budgets(Duration.ofSeconds(10), Duration.ofSeconds(10),
+            Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     /** A JDBC URL that cannot be used yet; {@link #makeAvailable()} makes it usable. */
     abstract String unavailableDatabase() throws Exception;

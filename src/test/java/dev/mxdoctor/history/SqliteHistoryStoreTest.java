@@ -17,16 +17,17 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
         return "jdbc:sqlite:" + dir.resolve("history-" + n.incrementAndGet() + ".db");
     }
 
-    private Path missingDir;
+    private Path blocker;
 
+    /** Its directory is a file for now: SQLite cannot create the database until it is removed. */
     @Override
-    String unavailableDatabase() {
-        missingDir = dir.resolve("not-yet");
-        return "jdbc:sqlite:" + missingDir.resolve("history.db");
+    String unavailableDatabase() throws Exception {
+        blocker = java.nio.file.Files.writeString(dir.resolve("not-yet"), "a file where a directory must be");
+        return "jdbc:sqlite:" + blocker.resolve("history.db");
     }
 
     @Override
     void makeAvailable() throws Exception {
-        java.nio.file.Files.createDirectories(missingDir);
+        java.nio.file.Files.delete(blocker);
     }
 }
