@@ -288,9 +288,11 @@ final class HistoryWorker {
                 failures++;
             }
             problem = Optional.of(e.getMessage());
-            // Nobody waits for a database that is down: fail what is asked and what waits to be answered.
+            // Nobody waits for a database that is down: fail what is asked and what waits to be answered (the
+            // writes themselves stay queued).
             reads.forEach(r -> r.result().completeExceptionally(e));
             reads.clear();
+            writes.forEach(w -> w.result().completeExceptionally(e));
             if (t != null) {
                 t.result().completeExceptionally(e);
             }
