@@ -180,7 +180,7 @@ public final class History implements AutoCloseable {
     }
 
     /** Waits (at most {@code wait}) until every write queued so far is made; false when they were not. */
-    boolean awaitWrites(Duration wait) {
+    public boolean awaitWrites(Duration wait) {
         return await(worker.write("wait for the writes before", s -> Boolean.TRUE), wait, "writes").isPresent();
     }
 
@@ -190,7 +190,7 @@ public final class History implements AutoCloseable {
     }
 
     /** Tries the database again now instead of after the back-off (tests, and a bot's readiness probe). */
-    void retryNow() {
+    public void retryNow() {
         worker.retryNow();
     }
 

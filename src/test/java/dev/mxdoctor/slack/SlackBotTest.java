@@ -11,6 +11,7 @@ import dev.mxdoctor.check.Progress;
 import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.history.History;
+import dev.mxdoctor.testing.TcpProxy;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.testing.FakeDnsServer;
 import dev.mxdoctor.testing.FakeSlack;
@@ -259,6 +260,90 @@ class SlackBotTest {
         slack.sendEnvelope("interactive", click, 0);
         slack.await(cs -> of(cs, "chat.update", "C16").stream().filter(c -> c.param("blocks").contains("Re-run"))
                 .count() >= 2, WAIT, "the re-run from the Home tab");
+    }
+
+    @Test
+    void threadReplyRefused_afterTheSummary_keepsTheSummaryAndSaysSoInTheThread() throws Exception {
+        socketBot();
+        slack.refuse("chat.postMessage", p -> "C20".equals(p.get("channel")) && p.get("thread_ts") != null,
+                "msg_too_long", 1);
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C20", slack.responseUrl("r20")), 0);
+        List<Call> calls = slack.await(cs -> of(cs, "chat.postMessage", "C20").stream()
+                .anyMatch(c -> c.param("blocks").contains("could not be posted")), WAIT, "the note in the thread");
+        List<Call> updates = of(calls, "chat.update", "C20");
+        assertThat(updates).isNotEmpty();
+        assertThat(updates.get(updates.size() - 1).param("blocks")).contains("Re-run").doesNotContain("internal error");
+        assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 5))
+                .singleElement().satisfies(r -> assertThat(r.state()).isEqualTo("done"));
+    }
+
+    @Test
+    void restartedBot_onTheSameHistory_answersAsBeforeAndKeepsWhatChanged() throws Exception {
+        socketBot();
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C21", slack.responseUrl("r21")), 0);
+        awaitRun("C21");
+        bot.close();
+        history.close();
+        // A new process on yesterday's data: the same file, a new history and bot.
+        history = History.open("jdbc:sqlite:" + dir.resolve("history.db"), Clock.systemUTC(),
+                History.Budgets.DEFAULT);
+        socketBot();
+        mx1.reply("EHLO", "250-fake.test", "250 STARTTLS");
+        try {
+            slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C22", slack.responseUrl("r22")), 0);
+            List<Call> calls = awaitRun("C22");
+            assertThat(of(calls, "chat.update", "C22").stream().filter(c -> c.param("blocks").contains("Re-run"))
+                    .findFirst().orElseThrow().param("blocks")).contains("What changed since the previous run")
+                    .contains("cleared: TLS_NOT_OFFERED on mx1.ok.test");
+        } finally {
+            mx1.reply("EHLO", "250-fake.test", "250-PIPELINING", "250-SIZE 10240000", "250 8BITMIME");
+        }
+        assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 10)).hasSize(2)
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo("done"));
+    }
+
+    @Test
+    void databaseDownThenHung_acksInTimeAnswersAndWritesTheRunsWhenItIsBack() throws Exception {
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
+                io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+                TcpProxy proxy = new TcpProxy(new InetSocketAddress("127.0.0.1", pg.getPort()),
+                        TcpProxy.Mode.REFUSE)) {
+            history.close();
+            history = History.open("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?user=postgres",
+                    Clock.systemUTC(), History.Budgets.DEFAULT);
+            socketBot(); // starts although its database is down
+            answeredPromptly("slash_commands", slashPayload("/mx", "ok.test", "C30", slack.responseUrl("r30")), "C30");
+            answeredPromptly("events_api", event("Ev30", mention("<@U0BOT> mx ok.test", "C31", "1700000000.000600",
+                    "1700000000.000600")), "C31");
+            proxy.mode(TcpProxy.Mode.HANG); // accepts connections, never answers
+            history.retryNow();
+            answeredPromptly("slash_commands", slashPayload("/mx", "ok.test", "C32", slack.responseUrl("r32")), "C32");
+            answeredPromptly("events_api", event("Ev32", mention("<@U0BOT> mx ok.test", "C33", "1700000000.000700",
+                    "1700000000.000700")), "C33");
+            assertThat(of(slack.calls("chat.update"), "chat.update", "C32").stream()
+                    .filter(c -> c.param("blocks").contains("Re-run")).findFirst().orElseThrow().param("blocks"))
+                    .contains("not in the history (database unavailable)");
+            proxy.mode(TcpProxy.Mode.FORWARD);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            boolean written = false;
+            while (!written && System.nanoTime() < deadline) {
+                history.retryNow(); // instead of waiting out the back-off
+                written = history.awaitWrites(Duration.ofSeconds(10));
+            }
+            assertThat(written).as("the runs were written once the database was back").isTrue();
+            assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 10)).hasSize(4)
+                    .allSatisfy(r -> assertThat(r.state()).isEqualTo("done"));
+        }
+    }
+
+    /** Sends an envelope; Slack's 3-second rule for its ack is asserted, then the complete answer awaited. */
+    private void answeredPromptly(String type, JsonObject payload, String channel) throws Exception {
+        long sent = System.nanoTime();
+        String envelope = slack.sendEnvelope(type, payload, 0);
+        slack.awaitAck(envelope, WAIT);
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("ack of " + type + " in " + channel)
+                .isLessThan(Duration.ofSeconds(3));
+        awaitRun(channel);
     }
 
     @Test

@@ -46,6 +46,10 @@ public final class FakeSlack implements AutoCloseable {
     private final Map<String, AtomicInteger> rateLimited = new ConcurrentHashMap<>();
     private final AtomicInteger ts = new AtomicInteger(1000);
     private volatile int retryAfterSeconds = 1;
+    private final List<Refusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Refusal(String method, java.util.function.Predicate<Map<String, String>> when, String error,
+            AtomicInteger times) {}
 
     public FakeSlack() {
         try {
@@ -86,6 +90,21 @@ public final class FakeSlack implements AutoCloseable {
         rateLimited.put(method, new AtomicInteger(times));
     }
 
+    /** The next {@code times} calls of {@code method} whose parameters match {@code when} answer ok:false. */
+    public void refuse(String method, java.util.function.Predicate<Map<String, String>> when, String error,
+            int times) {
+        refusals.add(new Refusal(method, when, error, new AtomicInteger(times)));
+    }
+
+    private java.util.Optional<String> refusal(String method, Map<String, String> params) {
+        for (Refusal r : refusals) {
+            if (r.method().equals(method) && r.when().test(params) && r.times().getAndDecrement() > 0) {
+                return java.util.Optional.of(r.error());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private void api(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestURI().getPath().substring("/api/".length());
@@ -102,6 +121,14 @@ public final class FakeSlack implements AutoCloseable {
             }
             JsonObject r = new JsonObject();
             r.addProperty("ok", true);
+            java.util.Optional<String> refused = refusal(method, params);
+            if (refused.isPresent()) {
+                r.addProperty("ok", false);
+                r.addProperty("error", refused.get());
+                record(new Call(method + " (" + refused.get() + ")", params, token, System.nanoTime(), null));
+                send(exchange, 200, r.toString());
+                return;
+            }
             switch (method) {
                 case "auth.test" -> {
                     r.addProperty("url", "https://fake.slack.test/");
