@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * mxdoctor's settings, read once from the environment (ARCHITECTURE.md, "Settings"). Parsing is pure; a bad value
@@ -156,7 +157,7 @@ public record Config(
         }
     }
 
-    private static List<Cidr> cidrs(String value) {
+    private static List<Cidr> cidrs(@Nullable String value) {
         if (value == null || value.isBlank()) {
             return List.of();
         }
@@ -193,7 +194,7 @@ public record Config(
     }
 
     /** Parses "192.0.2.53, [2001:db8::53]:5353, 127.0.0.1:5300" with the same rules as {@code @resolver}. */
-    static List<InetSocketAddress> resolvers(String value) {
+    static List<InetSocketAddress> resolvers(@Nullable String value) {
         if (value == null || value.isBlank()) {
             return List.of();
         }

@@ -99,6 +99,7 @@ public final class Main {
         if (!debug) {
             // The CLI says in one line of its own when the history is not written; the details are for --debug.
             System.setProperty("org.slf4j.simpleLogger.log.dev.mxdoctor.history", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.org.sqlite", "off");
         }
         Clock clock = Clock.systemUTC();
         History history = config.db().map(url -> History.open(url, clock, History.Budgets.DEFAULT))

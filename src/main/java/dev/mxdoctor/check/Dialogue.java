@@ -197,8 +197,9 @@ final class Dialogue {
             s.fail(o, stage, stage == Stage.GREETING ? "no greeting in time" : "no reply in time");
             listener.note("timed out waiting for the " + (stage == Stage.GREETING ? "greeting" : "reply"));
         } else if (e instanceof SmtpProtocolException) {
-            s.fail(Outcome.PROTOCOL_ERROR, stage, e.getMessage());
-            listener.note("protocol error: " + e.getMessage());
+            String why = String.valueOf(e.getMessage()); // SmtpProtocolException's message is never null
+            s.fail(Outcome.PROTOCOL_ERROR, stage, why);
+            listener.note("protocol error: " + why);
         } else if (e instanceof EOFException) {
             s.fail(Outcome.DISCONNECTED, stage, "the server closed the connection");
             listener.note("the server closed the connection");

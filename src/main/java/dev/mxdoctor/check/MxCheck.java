@@ -7,6 +7,7 @@ import dev.mxdoctor.diagnosis.DnsStatus;
 import dev.mxdoctor.diagnosis.ProbeRules;
 import dev.mxdoctor.diagnosis.ReachabilityRules;
 import dev.mxdoctor.diagnosis.Finding;
+import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.MxEvidence;
 import dev.mxdoctor.diagnosis.MxRules;
 import dev.mxdoctor.diagnosis.MxVerdict;
@@ -24,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -110,7 +113,16 @@ public final class MxCheck {
             Duration slowGreeting) {
         List<Finding> findings = new ArrayList<>(MxRules.findings(evidence));
         for (AddressProbe p : evidence.probes()) {
-            findings.addAll(ProbeRules.findings(p, now, slowGreeting));
+            try {
+                findings.addAll(ProbeRules.findings(p, now, slowGreeting));
+            } catch (RuntimeException e) {
+                // One address's odd evidence costs that address's findings, never the run.
+                String id = ErrorId.next();
+                LOG.error("diagnosing {} [{}] failed, error id {}", p.host(), p.address(), id, e);
+                findings.add(Finding.of(FindingCode.CHECK_INCOMPLETE, Finding.Stage.CONNECT, p.host(), p.host()
+                        + " (" + p.address() + ") could not be diagnosed: mxdoctor failed internally (error id " + id
+                        + ").").withAddress(p.address()));
+            }
         }
         findings.addAll(ReachabilityRules.findings(evidence, control));
         return findings;
@@ -174,7 +186,8 @@ public final class MxCheck {
 
     /** The A and AAAA look-ups of one MX host, started together and finished together. */
     private record HostLookup(int preference, Name target, boolean implicit, long ttl, boolean ipLiteral,
-            DnsQuery v4Query, CompletableFuture<DnsResult> v4, DnsQuery v6Query, CompletableFuture<DnsResult> v6) {
+            @Nullable DnsQuery v4Query, @Nullable CompletableFuture<DnsResult> v4, @Nullable DnsQuery v6Query,
+            @Nullable CompletableFuture<DnsResult> v6) {
 
         static HostLookup start(DnsTrace trace, List<InetSocketAddress> servers, int preference, Name target,
                 boolean implicit, long ttl) {
@@ -195,8 +208,9 @@ public final class MxCheck {
                 return new MxEvidence.Host(preference, host, false, true, Optional.empty(), List.of(), skipped,
                         skipped, ttl, List.of());
             }
-            DnsResult a = trace.await(v4, v4Query, deadline);
-            DnsResult aaaa = trace.await(v6, v6Query, deadline);
+            // Not an IP literal: both look-ups were started.
+            DnsResult a = trace.await(Objects.requireNonNull(v4), Objects.requireNonNull(v4Query), deadline);
+            DnsResult aaaa = trace.await(Objects.requireNonNull(v6), Objects.requireNonNull(v6Query), deadline);
             List<String> addresses = new ArrayList<>();
             for (Record r : a.records(Type.A)) {
                 addresses.add(((org.xbill.DNS.ARecord) r).getAddress().getHostAddress());

@@ -31,6 +31,12 @@ public final class Names {
 
     /** Why a name was refused; the message is shown to the user as it is. */
     public static final class InvalidNameException extends Exception {
+        /** Never null: every one is made with a message. */
+        @Override
+        public String getMessage() {
+            return java.util.Objects.requireNonNullElse(super.getMessage(), getClass().getSimpleName());
+        }
+
         private static final long serialVersionUID = 1L;
 
         InvalidNameException(String message) {

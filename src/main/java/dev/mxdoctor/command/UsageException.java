@@ -18,4 +18,10 @@ public final class UsageException extends Exception {
     public String usage() {
         return usage;
     }
+
+    /** Never null: every one is made with a message. */
+    @Override
+    public String getMessage() {
+        return java.util.Objects.requireNonNullElse(super.getMessage(), getClass().getSimpleName());
+    }
 }

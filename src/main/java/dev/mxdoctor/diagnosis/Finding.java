@@ -2,6 +2,7 @@ package dev.mxdoctor.diagnosis;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One diagnosed fact: a catalogue code plus the evidence that produced it (host, address, stage and the exact
@@ -18,10 +19,10 @@ public record Finding(
         String title,
         String detail,
         String advice,
-        String host,
-        String address,
+        @Nullable String host,
+        @Nullable String address,
         Stage stage,
-        String evidence,
+        @Nullable String evidence,
         List<String> refs) {
 
     /** Where in the run a finding was made. */
@@ -54,7 +55,7 @@ public record Finding(
     }
 
     /** A finding with the catalogue's severity, title, advice and references. */
-    public static Finding of(FindingCode code, Stage stage, String host, String detail) {
+    public static Finding of(FindingCode code, Stage stage, @Nullable String host, String detail) {
         return new Finding(code, code.severity(), code.title(), detail, code.advice(), host, null, stage, null,
                 code.refs());
     }
@@ -63,11 +64,11 @@ public record Finding(
         return new Finding(code, newSeverity, title, detail, advice, host, address, stage, evidence, refs);
     }
 
-    public Finding withAddress(String newAddress) {
+    public Finding withAddress(@Nullable String newAddress) {
         return new Finding(code, severity, title, detail, advice, host, newAddress, stage, evidence, refs);
     }
 
-    public Finding withEvidence(String newEvidence) {
+    public Finding withEvidence(@Nullable String newEvidence) {
         return new Finding(code, severity, title, detail, advice, host, address, stage, newEvidence, refs);
     }
 

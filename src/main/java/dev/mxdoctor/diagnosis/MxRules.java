@@ -39,7 +39,8 @@ public final class MxRules {
     }
 
     /** The finding a failed look-up deserves, if it failed; {@code host} null for the domain itself. */
-    static java.util.Optional<Finding> lookupFailure(DnsStatus status, String name, String host) {
+    static java.util.Optional<Finding> lookupFailure(DnsStatus status, String name,
+            @org.jspecify.annotations.Nullable String host) {
         Finding f = switch (status.outcome()) {
             case ANSWER, NODATA -> null;
             case NXDOMAIN -> host == null

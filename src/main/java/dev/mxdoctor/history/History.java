@@ -127,9 +127,10 @@ public final class History implements AutoCloseable {
         try {
             return runs.get(budgets.read().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof HistoryException h ? h
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw cause instanceof HistoryException h ? h
                     : new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot read the history: "
-                            + HistoryStore.rootMessage(e.getCause()), e.getCause());
+                            + HistoryStore.rootMessage(cause), cause);
         } catch (TimeoutException e) {
             runs.cancel(false);
             throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "the history did not answer within "

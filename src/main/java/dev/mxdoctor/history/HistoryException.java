@@ -26,4 +26,10 @@ public final class HistoryException extends Exception {
     public Kind kind() {
         return kind;
     }
+
+    /** Never null: every one is made with a message. */
+    @Override
+    public String getMessage() {
+        return java.util.Objects.requireNonNullElse(super.getMessage(), getClass().getSimpleName());
+    }
 }

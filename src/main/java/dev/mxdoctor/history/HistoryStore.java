@@ -71,11 +71,21 @@ public final class HistoryStore implements AutoCloseable {
             store.close();
             throw e;
         } catch (RuntimeException | SQLException | java.io.IOException | LinkageError e) {
-            // LinkageError: SQLite's native library could not load (no writable temp directory, noexec, ...).
             store.close();
             throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot open the history at "
-                    + redact(jdbcUrl) + ": " + rootMessage(e), e);
+                    + redact(jdbcUrl) + ": " + (isLinkage(e) ? "SQLite's native library could not be loaded (it is "
+                    + "unpacked into the temporary directory, which must be writable and allow executables; "
+                    + "-Dorg.sqlite.tmpdir=<dir> names another)" : rootMessage(e)), e);
         }
+    }
+
+    private static boolean isLinkage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof LinkageError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An SQLite file's directory is made on first use (the user's data directory may not exist yet). */
@@ -176,7 +186,7 @@ public final class HistoryStore implements AutoCloseable {
                 s.setString(11, owner);
                 s.executeUpdate();
             }
-            return null;
+            return Boolean.TRUE;
         });
     }
 
@@ -218,7 +228,7 @@ public final class HistoryStore implements AutoCloseable {
             } finally {
                 c.setAutoCommit(auto);
             }
-            return null;
+            return Boolean.TRUE;
         });
     }
 

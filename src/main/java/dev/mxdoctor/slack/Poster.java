@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class Poster {
     }
 
     /** Posts a message; returns its ts. */
-    String post(String channel, String threadTs, SlackRender.Message m) throws SlackError, InterruptedException {
+    String post(String channel, @Nullable String threadTs, SlackRender.Message m) throws SlackError, InterruptedException {
         return send("chat.postMessage", channel, c -> c.chatPostMessage(r -> r.channel(channel).threadTs(threadTs)
                 .text(m.text()).blocksAsString(m.blocksJson()).unfurlLinks(false))).getTs();
     }
@@ -71,7 +72,7 @@ final class Poster {
                 .blocksAsString(m.blocksJson())));
     }
 
-    void ephemeral(String channel, String user, String threadTs, String text) throws SlackError, InterruptedException {
+    void ephemeral(String channel, String user, @Nullable String threadTs, String text) throws SlackError, InterruptedException {
         send("chat.postEphemeral", channel, c -> c.chatPostEphemeral(r -> r.channel(channel).user(user)
                 .threadTs(threadTs).text(text)));
     }
@@ -93,7 +94,8 @@ final class Poster {
                 throw new SlackError("response_url", "HTTP " + response.getCode());
             }
         } catch (IOException e) {
-            throw new SlackError("response_url", e.getMessage());
+            throw new SlackError("response_url", java.util.Objects.requireNonNullElse(e.getMessage(),
+                    e.getClass().getSimpleName()));
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ final class Runner {
 
     /** One run: what was asked, by whom, and where the answer goes. */
     record Spec(String runId, String commandLine, Invocation invocation, String user, String channel,
-            String threadTs, String responseUrl, String workspace) {}
+            @Nullable String threadTs, @Nullable String responseUrl, @Nullable String workspace) {}
 
     private final Poster poster;
     private final BiFunction<Invocation, Progress, Report> checks;
@@ -124,7 +125,7 @@ final class Runner {
      * Posts the answer: the summary in place of the parent message, then findings and transcript in its thread. A
      * thread reply that fails costs that reply (and a note), never the summary already posted.
      */
-    private void deliver(Spec spec, Report report, RunState state, List<String> changes, String parentTs,
+    private void deliver(Spec spec, Report report, RunState state, List<String> changes, @Nullable String parentTs,
             boolean viaResponseUrl) {
         String note = state == RunState.CANCELLED ? "cancelled: this is what was seen before" : "";
         if (history.problem().isPresent()) {
@@ -165,7 +166,7 @@ final class Runner {
         }
     }
 
-    private void postQuietly(String channel, String threadTs, SlackRender.Message m) {
+    private void postQuietly(String channel, @Nullable String threadTs, SlackRender.Message m) {
         try {
             poster.post(channel, threadTs, m);
         } catch (Poster.SlackError | RuntimeException e) {
@@ -178,13 +179,14 @@ final class Runner {
     /** The response_url may be used five times: the summary, then the transcript in at most three parts. */
     private void answerThroughResponseUrl(Spec spec, Report report, List<SlackRender.Message> thread,
             List<String> changes) throws Poster.SlackError {
+        String url = java.util.Objects.requireNonNull(spec.responseUrl(), "only runs with a response_url get here");
         String invite = "I can't post in this conversation, so only you see this; invite me with `/invite "
                 + "@mxdoctor` to get answers in the channel with the transcript in a thread";
-        poster.respond(spec.responseUrl(), SlackRender.summary(report, spec.commandLine(), spec.user(), invite, docs,
+        poster.respond(url, SlackRender.summary(report, spec.commandLine(), spec.user(), invite, docs,
                 changes), false);
         int parts = Math.min(thread.size(), 3);
         for (int i = 0; i < parts; i++) {
-            poster.respond(spec.responseUrl(), thread.get(i), false);
+            poster.respond(url, thread.get(i), false);
         }
     }
 
@@ -209,7 +211,7 @@ final class Runner {
         };
     }
 
-    private void reportInternalError(Spec spec, String parentTs, boolean viaResponseUrl, String id) {
+    private void reportInternalError(Spec spec, @Nullable String parentTs, boolean viaResponseUrl, String id) {
         SlackRender.Message m = new SlackRender.Message("mxdoctor hit an internal error (error id " + id + ")",
                 SlackRender.note(":boom: mxdoctor hit an internal error while running `" + SlackRender.escape(
                         spec.commandLine()) + "` (error id `" + id + "`). The details are in its log.").blocks());

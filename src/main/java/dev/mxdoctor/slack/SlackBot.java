@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,8 @@ public final class SlackBot implements AutoCloseable {
     private final Cache<String, Boolean> seenEvents = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(15)).maximumSize(100_000).build();
     private final Supplier<String> metrics;
-    private SocketModeApp socketMode;
-    private HttpEventsServer http;
+    private @Nullable SocketModeApp socketMode;
+    private @Nullable HttpEventsServer http;
 
     /**
      * @param checks runs a check (the engine); the bot knows nothing else of it
@@ -149,7 +150,7 @@ public final class SlackBot implements AutoCloseable {
     }
 
     /** A mention or direct message: problems go back as an ephemeral message in the same place. */
-    private void conversational(String rawText, String user, String channel, String thread) {
+    private void conversational(@Nullable String rawText, String user, String channel, @Nullable String thread) {
         String commandLine = LEADING_MENTION.matcher(rawText == null ? "" : rawText).replaceFirst("").strip();
         if (commandLine.isEmpty()) {
             commandLine = "help";
@@ -162,7 +163,8 @@ public final class SlackBot implements AutoCloseable {
      * Parses and submits a run. Returns what to tell the user privately instead: a usage error, help, or why the
      * run was refused; empty when the run was accepted.
      */
-    Optional<String> start(String commandLine, String user, String channel, String thread, String responseUrl) {
+    Optional<String> start(String commandLine, String user, String channel, @Nullable String thread,
+            @Nullable String responseUrl) {
         Invocation invocation;
         try {
             invocation = parser.parse(commandLine);
@@ -196,7 +198,8 @@ public final class SlackBot implements AutoCloseable {
     }
 
     /** Only the asker sees it: through the command's response_url when there is one. */
-    private void answerPrivately(String channel, String user, String thread, String responseUrl, String text)
+    private void answerPrivately(String channel, String user, @Nullable String thread, @Nullable String responseUrl,
+            String text)
             throws Exception {
         if (responseUrl != null) {
             poster.respond(responseUrl, SlackRender.note(text), false);

@@ -185,7 +185,7 @@ final class SlackRender {
         List<Message> out = new ArrayList<>();
         JsonArray blocks = new JsonArray();
         int size = 0;
-        String firstLine = null;
+        String firstLine = "";
         for (String s : sections) {
             String text = truncate(s);
             if (!blocks.isEmpty() && (size + text.length() > MESSAGE_BUDGET || blocks.size() >= MAX_SECTIONS)) {
@@ -227,7 +227,7 @@ final class SlackRender {
     }
 
     /** Help, as mrkdwn. */
-    static String help(String topic) {
+    static String help(@org.jspecify.annotations.Nullable String topic) {
         return "```" + escape(topic == null ? Usage.all() : Usage.of(topic)) + "```\nIn Slack: `/mx example.com`, "
                 + "`/smtptest alice@example.com`, `/mxdoctor dns example.com TXT`, or `@mxdoctor mx example.com` in "
                 + "any thread.";

@@ -9,4 +9,10 @@ public final class SmtpProtocolException extends IOException {
     public SmtpProtocolException(String message) {
         super(message);
     }
+
+    /** Never null: every one is made with a message. */
+    @Override
+    public String getMessage() {
+        return java.util.Objects.requireNonNullElse(super.getMessage(), getClass().getSimpleName());
+    }
 }

@@ -69,6 +69,26 @@ class KilledRunIT {
         }
     }
 
+    @Test
+    void sqliteNativeLibraryUnavailable_answersAnywayWithOneNote() throws Exception {
+        try (FakeDnsServer dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx", "mx A 192.0.2.1"))) {
+            // SQLite unpacks its native library into the temporary directory; here there is none to unpack into.
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dorg.sqlite.tmpdir=/proc/no-such-dir", "-jar", "target/mxdoctor.jar", "dns", "ok.test", "MX");
+            pb.environment().putAll(java.util.Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_DB",
+                    "jdbc:sqlite:" + dir.resolve("history.db")));
+            pb.redirectError(dir.resolve("err.txt").toFile()).redirectOutput(dir.resolve("out.txt").toFile());
+            Process p = pb.start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(dir.resolve("out.txt"));
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertThat(p.exitValue()).as(err).isZero();
+            assertThat(out).startsWith("OK  ok.test MX: 1 record.");
+            assertThat(err).contains("mxdoctor: note: this run is not in the history")
+                    .contains("SQLite's native library could not be loaded").doesNotContain("\tat ");
+        }
+    }
+
     private static List<RunSummary> running(String db) {
         if (!Files.exists(Path.of(db.substring("jdbc:sqlite:".length())))) {
             return List.of();

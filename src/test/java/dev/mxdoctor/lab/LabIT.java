@@ -15,7 +15,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import dev.mxdoctor.testing.FakeSmtpServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +37,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Tag("lab")
 class LabIT {
 
-    private static final Path READY = Path.of("lab/run/ready");
     private static final Path JAR = Path.of("target/mxdoctor.jar");
     private static final Map<String, String> ENV = new HashMap<>();
 
@@ -40,29 +44,29 @@ class LabIT {
 
     @BeforeAll
     static void requireLab() throws IOException {
-        boolean required = Boolean.getBoolean("mxdoctor.lab");
-        if (!Files.exists(READY)) {
-            String why = "the lab is not running (no lab/run/ready): start it as root with lab/install && lab/start";
-            if (required) {
-                fail(why + "; -Dmxdoctor.lab=true requires it");
-            }
-            skipReason = "lab tests skipped: " + why;
-            System.err.println("[WARNING] LabIT: " + skipReason);
+        Optional<Map<String, String>> lab = Lab.settings("LabIT");
+        if (lab.isEmpty()) {
+            skipReason = "lab tests skipped: the lab is not running";
             return;
         }
-        for (String line : Files.readAllLines(READY)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                ENV.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        // Short enough for a test run, long enough for the lab's 6-second tarpit to be measured as slow.
-        ENV.put("MXDOCTOR_SMTP_GREETING_TIMEOUT", "10");
-        ENV.put("MXDOCTOR_SMTP_CONNECT_TIMEOUT", "3");
-        ENV.put("MXDOCTOR_PING", "off");
-        ENV.put("MXDOCTOR_DB", "jdbc:sqlite:" + Files.createTempDirectory("mxdoctor-lab").resolve("history.db"));
+        ENV.putAll(lab.get());
         assertThat(JAR).as("target/mxdoctor.jar is built in the package phase, before the lab tests").exists();
+        // Two histories that live through the whole suite, as a team's would: every scenario is run twice against
+        // each, after every other scenario before it.
+        postgres = EmbeddedPostgres.builder().start();
+        DATABASES.put("sqlite", "jdbc:sqlite:" + Files.createTempDirectory("mxdoctor-lab").resolve("history.db"));
+        DATABASES.put("postgresql", postgres.getJdbcUrl("postgres", "postgres"));
     }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static EmbeddedPostgres postgres;
+    private static final Map<String, String> DATABASES = new java.util.LinkedHashMap<>();
 
     @BeforeEach
     void skipWithoutLab() {
@@ -85,6 +89,12 @@ class LabIT {
         String summary() {
             return json.getAsJsonObject("verdict").get("summary").getAsString();
         }
+
+        List<String> changes() {
+            List<String> out = new ArrayList<>();
+            json.getAsJsonArray("changes").forEach(c -> out.add(c.getAsString()));
+            return out;
+        }
     }
 
     static Result mxdoctor(Map<String, String> extraEnv, String... args) throws Exception {
@@ -106,7 +116,12 @@ class LabIT {
         String stderr = Files.readString(err);
         Files.delete(err);
         try {
-            return new Result(p.exitValue(), JsonParser.parseString(out).getAsJsonObject(), stderr);
+            JsonElement json = JsonParser.parseString(out);
+            JsonObject o = json.isJsonObject() ? json.getAsJsonObject() : new JsonObject();
+            if (json.isJsonArray()) {
+                o.add("runs", json); // the history command's answer
+            }
+            return new Result(p.exitValue(), o, stderr);
         } catch (RuntimeException e) {
             throw new AssertionError("not JSON from '" + String.join(" ", args) + "': " + out + "\n" + stderr, e);
         }
@@ -140,17 +155,52 @@ class LabIT {
         "mx missing.lab.test                | failing      | DOMAIN_NXDOMAIN",
         "mx migrating.lab.test              | degraded     | DNS_ANSWERS_DIFFER",
     })
-    void scenario_verdictAndKeyFinding(String command, String status, String finding) throws Exception {
-        Result r = mxdoctor(Map.of(), command.split(" "));
-        assertThat(r.status()).as(r.summary()).isEqualTo(status);
-        assertThat(r.codes()).as(r.summary()).contains(finding);
+    void scenario_verdictAndKeyFinding_twiceOnEachHistory(String command, String status, String finding)
+            throws Exception {
         int expectedExit = switch (status) {
             case "ok" -> 0;
             case "degraded" -> 1;
             case "failing" -> 2;
             default -> 3;
         };
-        assertThat(r.exit()).isEqualTo(expectedExit);
+        for (Map.Entry<String, String> db : DATABASES.entrySet()) {
+            Map<String, String> env = Map.of("MXDOCTOR_DB", db.getValue());
+            Result first = mxdoctor(env, command.split(" "));
+            assertThat(first.status()).as(db.getKey() + ": " + first.summary()).isEqualTo(status);
+            assertThat(first.codes()).as(db.getKey() + ": " + first.summary()).contains(finding);
+            assertThat(first.exit()).isEqualTo(expectedExit);
+            // The second run answers like the first, and says that nothing changed.
+            Result second = mxdoctor(env, command.split(" "));
+            assertThat(second.exit()).as(db.getKey() + ", second run: " + second.stderr()).isEqualTo(expectedExit);
+            assertThat(second.status()).isEqualTo(first.status());
+            assertThat(second.codes()).containsExactlyInAnyOrderElementsOf(first.codes());
+            assertThat(second.changes()).as(db.getKey()).isEmpty();
+            assertThat(second.stderr()).as(db.getKey()).doesNotContain("not in the history").doesNotContain("error");
+        }
+    }
+
+    @Test
+    void mx_hostStoppedThenStarted_eachRunSaysWhatChanged() throws Exception {
+        for (Map.Entry<String, String> db : DATABASES.entrySet()) {
+            Map<String, String> env = Map.of("MXDOCTOR_DB", db.getValue());
+            Result down = mxdoctor(env, "mx", "flappy.lab.test");
+            assertThat(down.status()).isEqualTo("failing");
+            Result up;
+            try (FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.2.40", 25))) {
+                up = mxdoctor(env, "mx", "flappy.lab.test");
+            }
+            assertThat(up.status()).as(up.summary()).isIn("ok", "degraded");
+            assertThat(up.changes()).as(db.getKey()).anyMatch(c -> c.startsWith("verdict failing → "))
+                    .anyMatch(c -> c.matches("mx-flappy\\.lab\\.test \\[127\\.0\\.2\\.40\\] answers again since "
+                            + "\\d\\d:\\d\\d; it was refused at \\d\\d:\\d\\d"));
+            Result downAgain = mxdoctor(env, "mx", "flappy.lab.test");
+            assertThat(downAgain.changes()).as(db.getKey()).anyMatch(c -> c.matches("mx-flappy\\.lab\\.test "
+                    + "\\[127\\.0\\.2\\.40\\] is refused since \\d\\d:\\d\\d; it answered at \\d\\d:\\d\\d"));
+            Result history = mxdoctor(env, "history", "flappy.lab.test");
+            assertThat(history.exit()).isZero();
+            assertThat(history.json.getAsJsonArray("runs")).hasSize(3).allSatisfy(r -> assertThat(
+                    r.getAsJsonObject().get("state").getAsString()).isEqualTo("done"));
+        }
     }
 
     @Test

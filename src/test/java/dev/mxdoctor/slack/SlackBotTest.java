@@ -11,6 +11,7 @@ import dev.mxdoctor.check.Progress;
 import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.history.History;
+import dev.mxdoctor.testing.SlackPayloads;
 import dev.mxdoctor.testing.TcpProxy;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.testing.FakeDnsServer;
@@ -115,46 +116,15 @@ class SlackBotTest {
     }
 
     private static JsonObject slashPayload(String command, String text, String channel, String responseUrl) {
-        JsonObject p = new JsonObject();
-        p.addProperty("token", "legacy");
-        p.addProperty("team_id", "T0FAKE");
-        p.addProperty("team_domain", "fake");
-        p.addProperty("channel_id", channel);
-        p.addProperty("channel_name", "incidents");
-        p.addProperty("user_id", "U0ALICE");
-        p.addProperty("user_name", "alice");
-        p.addProperty("command", command);
-        p.addProperty("text", text);
-        p.addProperty("api_app_id", "A0FAKE");
-        p.addProperty("response_url", responseUrl);
-        p.addProperty("trigger_id", "trigger");
-        return p;
+        return SlackPayloads.slash(command, text, channel, "U0ALICE", responseUrl);
     }
 
     private static JsonObject event(String eventId, JsonObject event) {
-        JsonObject p = new JsonObject();
-        p.addProperty("token", "legacy");
-        p.addProperty("team_id", "T0FAKE");
-        p.addProperty("api_app_id", "A0FAKE");
-        p.add("event", event);
-        p.addProperty("type", "event_callback");
-        p.addProperty("event_id", eventId);
-        p.addProperty("event_time", 1700000000);
-        return p;
+        return SlackPayloads.event(eventId, event);
     }
 
     private static JsonObject mention(String text, String channel, String ts, String threadTs) {
-        JsonObject e = new JsonObject();
-        e.addProperty("type", "app_mention");
-        e.addProperty("user", "U0ALICE");
-        e.addProperty("text", text);
-        e.addProperty("ts", ts);
-        if (threadTs != null) {
-            e.addProperty("thread_ts", threadTs);
-        }
-        e.addProperty("channel", channel);
-        e.addProperty("event_ts", ts);
-        return e;
+        return SlackPayloads.mention(text, channel, "U0ALICE", ts, threadTs);
     }
 
     private static JsonObject homeOpened() {

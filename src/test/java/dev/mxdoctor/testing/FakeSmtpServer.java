@@ -95,7 +95,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                 return started;
             } catch (UncheckedIOException e) {
                 started.forEach(FakeSmtpServer::close);
-                if (attempt == 10) {
+                if (attempt == 50) {
                     throw e;
                 }
             }
