@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param cacheSize MXDOCTOR_DNS_CACHE_SIZE: DNS cache entries at most
  * @param smtpPort MXDOCTOR_SMTP_PORT: the port of MX hosts
  * @param allowTargets MXDOCTOR_ALLOW_TARGETS: non-public blocks that may be probed anyway
- * @param helo MXDOCTOR_HELO: the name announced in EHLO/HELO
- * @param mailFrom MXDOCTOR_MAIL_FROM: the default envelope sender
+ * @param helo MXDOCTOR_HELO: the name announced in EHLO/HELO; empty for the host's own ({@link #heloName()})
+ * @param mailFrom MXDOCTOR_MAIL_FROM: the default envelope sender; empty for postmaster@ the HELO name
  * @param tlsCaFile MXDOCTOR_TLS_CA_FILE: extra trusted CA certificates (PEM)
  * @param allowSend MXDOCTOR_ALLOW_SEND: whether smtptest --send may send DATA
  * @param control MXDOCTOR_CONTROL_HOST: a mail server known to answer on port 25, to detect a blocked port 25
@@ -48,8 +48,8 @@ public record Config(
         long cacheSize,
         int smtpPort,
         List<Cidr> allowTargets,
-        String helo,
-        String mailFrom,
+        Optional<String> helo,
+        Optional<String> mailFrom,
         Optional<Path> tlsCaFile,
         boolean allowSend,
         Optional<InetSocketAddress> control,
@@ -64,7 +64,6 @@ public record Config(
     }
 
     public static Config fromEnvironment(Map<String, String> env) {
-        String helo = helo(env);
         Timeouts d = Timeouts.DEFAULTS;
         return new Config(
                 resolvers(env.get("MXDOCTOR_DNS")),
@@ -75,8 +74,8 @@ public record Config(
                 intSetting(env, "MXDOCTOR_DNS_CACHE_SIZE", 10_000, 1, 10_000_000),
                 intSetting(env, "MXDOCTOR_SMTP_PORT", 25, 1, 65535),
                 cidrs(env.get("MXDOCTOR_ALLOW_TARGETS")),
-                helo,
-                address(env, "MXDOCTOR_MAIL_FROM", "postmaster@" + helo),
+                helo(env),
+                address(env, "MXDOCTOR_MAIL_FROM"),
                 Optional.ofNullable(env.get("MXDOCTOR_TLS_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of),
                 bool(env, "MXDOCTOR_ALLOW_SEND", false),
                 hostPort(env, "MXDOCTOR_CONTROL_HOST"),
@@ -127,31 +126,45 @@ public record Config(
         return Path.of(home, ".local", "share", "mxdoctor");
     }
 
-    /** The host's name unless MXDOCTOR_HELO says otherwise; must be a valid host name. */
-    private static String helo(Map<String, String> env) {
-        String v = env.get("MXDOCTOR_HELO");
-        String name;
-        if (v != null && !v.isBlank()) {
-            name = v.strip();
-        } else {
+    /**
+     * The name announced in EHLO/HELO: MXDOCTOR_HELO, else this host's fully qualified name. Looked up only when a
+     * dialogue needs it (a reverse look-up of the host's address can be slow, and dns or history never need it).
+     */
+    public String heloName() {
+        return helo.orElseGet(() -> {
             try {
-                name = InetAddress.getLocalHost().getCanonicalHostName();
-            } catch (UnknownHostException e) {
-                name = "localhost";
+                return Names.domain(InetAddress.getLocalHost().getCanonicalHostName(), false).ascii();
+            } catch (UnknownHostException | Names.InvalidNameException e) {
+                return "localhost";
             }
+        });
+    }
+
+    /** The default envelope sender: MXDOCTOR_MAIL_FROM, else postmaster@ the HELO name. */
+    public String mailFromAddress(String heloName) {
+        return mailFrom.orElse("postmaster@" + heloName);
+    }
+
+    /** MXDOCTOR_HELO when set; it must be a valid host name. */
+    private static Optional<String> helo(Map<String, String> env) {
+        String v = env.get("MXDOCTOR_HELO");
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
         }
         try {
-            return Names.domain(name, false).ascii();
+            return Optional.of(Names.domain(v.strip(), false).ascii());
         } catch (Names.InvalidNameException e) {
             throw new IllegalArgumentException("MXDOCTOR_HELO: " + e.getMessage());
         }
     }
 
-    private static String address(Map<String, String> env, String variable, String fallback) {
+    private static Optional<String> address(Map<String, String> env, String variable) {
         String v = env.get(variable);
-        String a = v == null || v.isBlank() ? fallback : v.strip();
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
         try {
-            return MailAddress.parse(a).ascii();
+            return Optional.of(MailAddress.parse(v.strip()).ascii());
         } catch (Names.InvalidNameException e) {
             throw new IllegalArgumentException(variable + ": " + e.getMessage());
         }

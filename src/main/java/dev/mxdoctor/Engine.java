@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.ResolverConfig;
 
 /** The one place that wires mxdoctor's engine: DNS client and cache, executor, checks. Shared by CLI and bot. */
@@ -40,13 +42,32 @@ public final class Engine implements AutoCloseable {
     private final ExecutorService executor;
     private final CachingDnsClient cache;
     private final Resolvers resolvers;
-    private final SmtpSettings smtp;
+    private final TlsSettings tls;
+    private final AtomicReference<@Nullable SmtpSettings> smtp = new AtomicReference<>();
     private final Clock clock;
 
+    /** The engine for the bot: checks on virtual threads. */
     public Engine(Config config, Clock clock) {
+        this(config, clock, Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    /**
+     * The engine for one command-line run: checks on platform threads. A virtual thread blocked on a socket parks in
+     * the JDK's poller, whose thread then waits in native code for the rest of the process, and the JVM's exit waits
+     * about 300 ms for threads in native code; a command's few dozen tasks cost nothing on platform threads.
+     */
+    public static Engine forCommandLine(Config config, Clock clock) {
+        return new Engine(config, clock, Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "check");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    private Engine(Config config, Clock clock, ExecutorService executor) {
         this.config = config;
         this.clock = clock;
-        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        this.executor = executor;
         DnsClient upstream = new UpstreamDnsClient(config.dnsAttemptTimeout(), config.dnsAttempts(), executor,
                 System::nanoTime);
         this.cache = new CachingDnsClient(upstream, config.cacheSize(), MAX_TTL, MAX_NEGATIVE_TTL,
@@ -55,10 +76,29 @@ public final class Engine implements AutoCloseable {
                 ? ResolverConfig.getCurrentConfig().servers()
                 : config.resolvers();
         this.resolvers = new Resolvers(servers);
-        this.smtp = new SmtpSettings(new Dialer(new TargetPolicy(config.allowTargets())),
-                TlsSettings.load(config.tlsCaFile()), config.timeouts(),
-                config.ping() ? Pinger.system() : Pinger.DISABLED, config.smtpPort(), config.helo(),
-                config.mailFrom(), config.allowSend(), config.control());
+        this.tls = TlsSettings.load(config.tlsCaFile()); // reads MXDOCTOR_TLS_CA_FILE now: a bad file fails here
+    }
+
+    /**
+     * How to talk to mail servers, made on the first check that does (dns and history never need the HELO name, whose
+     * look-up can be slow), with the TLS trust material built in the background meanwhile.
+     */
+    private SmtpSettings smtp() {
+        SmtpSettings s = smtp.get();
+        if (s == null) {
+            tls.warmUp(executor);
+            String helo = config.heloName();
+            smtp.compareAndSet(null, new SmtpSettings(new Dialer(new TargetPolicy(config.allowTargets())), tls,
+                    config.timeouts(), config.ping() ? Pinger.system() : Pinger.DISABLED, config.smtpPort(), helo,
+                    config.mailFromAddress(helo), config.allowSend(), config.control()));
+            s = java.util.Objects.requireNonNull(smtp.get());
+        }
+        return s;
+    }
+
+    /** Builds the TLS client's trust material and primes JSSE (for a class-data cache's training run). */
+    public java.util.concurrent.CompletableFuture<?> warmUpTls() {
+        return tls.warmUp(executor);
     }
 
     /** Runs a check request; {@code help} is the caller's to answer, as it needs no engine. */
@@ -66,9 +106,9 @@ public final class Engine implements AutoCloseable {
         DnsClient dns = invocation.fresh() ? cache.bypassing() : cache;
         Duration timeout = invocation.timeout().orElse(config.timeout());
         return switch (invocation.request()) {
-            case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), Optional.of(smtp), executor,
+            case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), Optional.of(smtp()), executor,
                     clock, System::nanoTime).run(mx, timeout, progress);
-            case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp, executor,
+            case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor,
                     clock, System::nanoTime, new SplittableRandom()).run(t, timeout, progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
             case Request.Help h -> throw new IllegalArgumentException("help is answered without the engine");

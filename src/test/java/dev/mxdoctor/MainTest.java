@@ -194,4 +194,44 @@ class MainTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).startsWith("usage: dns <name> [type] [@resolver]");
     }
+
+    @Test
+    void help_saysWhereTheHistoryIs() {
+        assertThat(run(Map.of("XDG_DATA_HOME", "/srv/data"), "help").out())
+                .contains("History: jdbc:sqlite:/srv/data/mxdoctor/history.db");
+        assertThat(run(Map.of("HOME", "/home/ann"), "help").out())
+                .contains("History: jdbc:sqlite:/home/ann/.local/share/mxdoctor/history.db");
+        assertThat(run(Map.of("MXDOCTOR_DB", "none"), "help").out()).contains("History: off (MXDOCTOR_DB=none)");
+    }
+
+    @Test
+    void historyOff_answersAndRecordsNothing() {
+        Map<String, String> off = new java.util.HashMap<>(env);
+        off.put("MXDOCTOR_DB", "none");
+        Run r = run(off, "dns", "ok.test", "MX");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("OK  ok.test MX");
+        assertThat(r.err()).isEmpty();
+        assertThat(run(off, "history").err()).contains("the history is off (MXDOCTOR_DB=none)");
+    }
+
+    @Test
+    void tlsCaFileUnreadable_isAConfigurationErrorNotAStackTrace() {
+        // Read when the engine is made: a directory is no PEM file.
+        Map<String, String> broken = new java.util.HashMap<>(env);
+        broken.put("MXDOCTOR_TLS_CA_FILE", "/");
+        Run r = run(broken, "mx", "ok.test");
+        assertThat(r.status()).isEqualTo(78);
+        assertThat(r.err()).startsWith("mxdoctor: configuration: MXDOCTOR_TLS_CA_FILE").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aotTraining_runsEveryCheckWithoutTheNetwork() {
+        // The launcher's and the Docker image's cache training: must complete against a resolver that never answers.
+        Map<String, String> training = Map.of("MXDOCTOR_DNS", "127.0.0.1:9", "MXDOCTOR_DNS_TIMEOUT_MS", "50",
+                "MXDOCTOR_DNS_ATTEMPTS", "1", "MXDOCTOR_DB", "none");
+        Run r = run(training, "--aot-training");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).isEmpty();
+    }
 }

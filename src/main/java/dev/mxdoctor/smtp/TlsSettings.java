@@ -12,9 +12,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -29,14 +32,76 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TlsSettings {
 
-    private final X509TrustManager trust;
+    private final List<X509Certificate> extraCas;
+    // The JDK's trust store takes ~150 ms to copy in a cold JVM: made once, on first need or by warmUp, never for a
+    // command that does not use TLS.
+    private final AtomicReference<@Nullable CompletableFuture<X509TrustManager>> trust = new AtomicReference<>();
 
-    private TlsSettings(X509TrustManager trust) {
-        this.trust = trust;
+    private TlsSettings(List<X509Certificate> extraCas) {
+        this.extraCas = List.copyOf(extraCas);
     }
 
-    /** The JDK's trust store plus, when given, the CA certificates of a PEM file (MXDOCTOR_TLS_CA_FILE). */
+    /**
+     * The JDK's trust store plus, when given, the CA certificates of a PEM file (MXDOCTOR_TLS_CA_FILE). The file is
+     * read now (a bad one is a configuration error at once); the trust store is built when first needed.
+     */
     public static TlsSettings load(Optional<Path> extraCaFile) {
+        List<X509Certificate> extra = new ArrayList<>();
+        if (extraCaFile.isPresent()) {
+            try (InputStream in = Files.newInputStream(extraCaFile.get())) {
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    if (c instanceof X509Certificate x) {
+                        extra.add(x);
+                    }
+                }
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("MXDOCTOR_TLS_CA_FILE: cannot load trusted certificates: "
+                        + e.getMessage(), e);
+            }
+            if (extra.isEmpty()) {
+                throw new IllegalArgumentException("MXDOCTOR_TLS_CA_FILE: no certificate in " + extraCaFile.get());
+            }
+        }
+        return new TlsSettings(extra);
+    }
+
+    /**
+     * Builds the trust material on {@code executor} now and has JSSE write a ClientHello into a buffer, so that the
+     * first real handshake waits for neither (in a cold JVM they cost a few hundred milliseconds). Completes when done.
+     */
+    public CompletableFuture<?> warmUp(Executor executor) {
+        return trust(executor).thenAcceptAsync(t -> {
+            try {
+                javax.net.ssl.SSLEngine engine = newHandshake().context().createSSLEngine("warm-up.invalid", 25);
+                engine.setUseClientMode(true);
+                engine.wrap(java.nio.ByteBuffer.allocate(0),
+                        java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+            } catch (IOException | RuntimeException e) {
+                // only a warm-up: the real handshake reports its own problems
+            }
+        }, executor);
+    }
+
+    private CompletableFuture<X509TrustManager> trust(Executor executor) {
+        CompletableFuture<X509TrustManager> existing = trust.get();
+        if (existing != null) {
+            return existing;
+        }
+        CompletableFuture<X509TrustManager> mine = new CompletableFuture<>();
+        if (!trust.compareAndSet(null, mine)) {
+            return java.util.Objects.requireNonNull(trust.get());
+        }
+        executor.execute(() -> {
+            try {
+                mine.complete(buildTrust());
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+            }
+        });
+        return mine;
+    }
+
+    private X509TrustManager buildTrust() {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -46,25 +111,14 @@ public final class TlsSettings {
             for (X509Certificate c : x509(defaults.getTrustManagers()).getAcceptedIssuers()) {
                 store.setCertificateEntry("jdk-" + i++, c);
             }
-            if (extraCaFile.isPresent()) {
-                try (InputStream in = Files.newInputStream(extraCaFile.get())) {
-                    Collection<? extends Certificate> extra = CertificateFactory.getInstance("X.509")
-                            .generateCertificates(in);
-                    if (extra.isEmpty()) {
-                        throw new IllegalArgumentException("MXDOCTOR_TLS_CA_FILE: no certificate in "
-                                + extraCaFile.get());
-                    }
-                    for (Certificate c : extra) {
-                        store.setCertificateEntry("extra-" + i++, c);
-                    }
-                }
+            for (X509Certificate c : extraCas) {
+                store.setCertificateEntry("extra-" + i++, c);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
-            return new TlsSettings(x509(tmf.getTrustManagers()));
+            return x509(tmf.getTrustManagers());
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("MXDOCTOR_TLS_CA_FILE: cannot load trusted certificates: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot build the TLS trust store: " + e.getMessage(), e);
         }
     }
 
@@ -79,7 +133,7 @@ public final class TlsSettings {
 
     /** A context for one handshake, with a trust manager that records the chain and its verdict. */
     Handshake newHandshake() {
-        Recorder recorder = new Recorder(trust);
+        Recorder recorder = new Recorder(trust(Runnable::run).join());
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {recorder}, null);
