@@ -115,7 +115,8 @@ public final class Main {
             return check(invocation, config, clock, history, out, err, terminal, debug, env);
         } finally {
             int lost = history.closeAndCount();
-            if (lost > 0 || history.problem().isPresent()) {
+            boolean recorded = !(invocation.request() instanceof Request.History);
+            if (recorded && (lost > 0 || history.problem().isPresent())) {
                 err.println("mxdoctor: note: this run is not in the history: "
                         + history.problem().orElse("the database did not answer in time"));
             }

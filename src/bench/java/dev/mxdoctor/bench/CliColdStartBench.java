@@ -1,6 +1,7 @@
 package dev.mxdoctor.bench;
 
 import com.google.gson.JsonParser;
+import dev.mxdoctor.lab.Lab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,17 +151,10 @@ public final class CliColdStartBench {
     }
 
     private static Map<String, String> labEnvironment() throws IOException {
-        Path ready = Path.of("lab/run/ready");
-        if (!Files.exists(ready)) {
+        if (!Files.exists(Path.of("lab/run/ready"))) {
             throw new IllegalStateException("start the lab first: sudo lab/install && sudo lab/start");
         }
-        Map<String, String> env = new HashMap<>();
-        for (String line : Files.readAllLines(ready)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                env.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
+        Map<String, String> env = new HashMap<>(Lab.ready());
         env.put("MXDOCTOR_PING", "off");
         env.put("MXDOCTOR_SMTP_CONNECT_TIMEOUT", "3");
         return env;

@@ -109,10 +109,17 @@ public final class History implements AutoCloseable {
          */
         public List<String> finish(Report report, RunState state) {
             CompletableFuture<List<String>> changes = worker.write("record the end of run " + record.id(), s -> {
-                List<String> c = s.previous(record.command(), record.query(), record.started())
-                        .map(p -> Changes.describe(Changes.between(p.snapshot(), Snapshot.of(report)), p.started(),
-                                report.started()))
-                        .orElse(List.of());
+                Optional<HistoryStore.Previous> previous = s.previous(record.command(), record.query(),
+                        record.started());
+                List<String> c = List.of();
+                try {
+                    c = previous.map(p -> Changes.describe(Changes.between(p.snapshot(), Snapshot.of(report)),
+                            p.started(), report.started())).orElse(List.of());
+                } catch (RuntimeException e) {
+                    // What changed is a side view: the run is recorded without it rather than not at all.
+                    LOG.warn("history: comparing run {} with the one before failed, error id {}", record.id(),
+                            dev.mxdoctor.report.ErrorId.next(), e);
+                }
                 s.finish(record.id(), report, c, state);
                 return c;
             });

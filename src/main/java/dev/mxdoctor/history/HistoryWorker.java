@@ -25,6 +25,7 @@ final class HistoryWorker {
     /** Writes kept while the database is down; the oldest are dropped beyond this (and the log says so). */
     static final int MAX_PENDING = 1000;
 
+    private static final Duration NEVER_OPENED_GRACE = Duration.ofSeconds(1);
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -314,17 +315,20 @@ final class HistoryWorker {
         if (t == null) {
             return 0;
         }
+        // A database that never answered (down, or hanging on connect) gets a second, not the whole grace.
+        Duration wait = opened.isDone() && !opened.isCompletedExceptionally() ? grace
+                : grace.compareTo(NEVER_OPENED_GRACE) < 0 ? grace : NEVER_OPENED_GRACE;
         lock.lock();
         try {
             closing = true;
-            drainUntil = System.nanoTime() + grace.toNanos();
+            drainUntil = System.nanoTime() + wait.toNanos();
             retryAt = System.nanoTime();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         try {
-            t.join(grace.plusMillis(200));
+            t.join(wait.plusMillis(200));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

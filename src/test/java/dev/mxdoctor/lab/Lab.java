@@ -13,11 +13,23 @@ import java.util.Optional;
  * The lab as the lab suites see it: the settings lab/start wrote (lab/run/ready) plus test-friendly timeouts, or
  * why the suite is skipped. With -Dmxdoctor.lab=true (as CI runs it) a missing lab fails instead of skipping.
  */
-final class Lab {
+public final class Lab {
 
     private static final Path READY = Path.of("lab/run/ready");
 
     private Lab() {}
+
+    /** What lab/start wrote to lab/run/ready: the settings mxdoctor needs against the lab (benchmarks use it too). */
+    public static Map<String, String> ready() throws IOException {
+        Map<String, String> env = new HashMap<>();
+        for (String line : Files.readAllLines(READY)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return env;
+    }
 
     /** The environment mxdoctor needs against the lab; empty (and a warning printed) when it is not running. */
     static Optional<Map<String, String>> settings(String suite) throws IOException {
@@ -29,13 +41,7 @@ final class Lab {
             System.err.println("[WARNING] " + suite + ": lab tests skipped: " + why);
             return Optional.empty();
         }
-        Map<String, String> env = new HashMap<>();
-        for (String line : Files.readAllLines(READY)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                env.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
+        Map<String, String> env = ready();
         // Short enough for a test run, long enough for the lab's 6-second tarpit to be measured as slow.
         env.put("MXDOCTOR_SMTP_GREETING_TIMEOUT", "10");
         env.put("MXDOCTOR_SMTP_CONNECT_TIMEOUT", "3");
