@@ -79,8 +79,14 @@ public final class FakeDnsServer implements AutoCloseable {
         this.zones = zones;
         this.udp = new DatagramSocket(bind);
         this.tcp = new ServerSocket();
-        tcp.setReuseAddress(true);
-        tcp.bind(new InetSocketAddress(bind.getAddress(), udp.getLocalPort()), 50);
+        try {
+            tcp.setReuseAddress(true);
+            tcp.bind(new InetSocketAddress(bind.getAddress(), udp.getLocalPort()), 50);
+        } catch (IOException e) {
+            udp.close();
+            tcp.close();
+            throw e;
+        }
         Thread.ofPlatform().daemon().name("fake-dns-udp-" + udp.getLocalPort()).start(this::serveUdp);
         Thread.ofPlatform().daemon().name("fake-dns-tcp-" + udp.getLocalPort()).start(this::serveTcp);
     }
@@ -112,7 +118,16 @@ public final class FakeDnsServer implements AutoCloseable {
             for (String text : zoneTexts) {
                 zones.add(parseZone(text));
             }
-            return new FakeDnsServer(bind, zones);
+            // An ephemeral UDP port may be taken for TCP (by any connection from this address): try another.
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    return new FakeDnsServer(bind, zones);
+                } catch (java.net.BindException e) {
+                    if (bind.getPort() != 0 || attempt == 50) {
+                        throw e;
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
