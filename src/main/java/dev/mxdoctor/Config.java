@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param cacheSize MXDOCTOR_DNS_CACHE_SIZE: DNS cache entries at most
  * @param smtpPort MXDOCTOR_SMTP_PORT: the port of MX hosts
  * @param allowTargets MXDOCTOR_ALLOW_TARGETS: non-public blocks that may be probed anyway
+ * @param allowPorts MXDOCTOR_ALLOW_PORTS: ports that may be dialled besides the mail ports
  * @param helo MXDOCTOR_HELO: the name announced in EHLO/HELO; empty for the host's own ({@link #heloName()})
  * @param mailFrom MXDOCTOR_MAIL_FROM: the default envelope sender; empty for postmaster@ the HELO name
  * @param tlsCaFile MXDOCTOR_TLS_CA_FILE: extra trusted CA certificates (PEM)
@@ -48,6 +49,7 @@ public record Config(
         long cacheSize,
         int smtpPort,
         List<Cidr> allowTargets,
+        List<Integer> allowPorts,
         Optional<String> helo,
         Optional<String> mailFrom,
         Optional<Path> tlsCaFile,
@@ -61,6 +63,7 @@ public record Config(
     public Config {
         resolvers = List.copyOf(resolvers);
         allowTargets = List.copyOf(allowTargets);
+        allowPorts = List.copyOf(allowPorts);
     }
 
     public static Config fromEnvironment(Map<String, String> env) {
@@ -74,6 +77,7 @@ public record Config(
                 intSetting(env, "MXDOCTOR_DNS_CACHE_SIZE", 10_000, 1, 10_000_000),
                 intSetting(env, "MXDOCTOR_SMTP_PORT", 25, 1, 65535),
                 cidrs(env.get("MXDOCTOR_ALLOW_TARGETS")),
+                ports(env.get("MXDOCTOR_ALLOW_PORTS")),
                 helo(env),
                 address(env, "MXDOCTOR_MAIL_FROM"),
                 Optional.ofNullable(env.get("MXDOCTOR_TLS_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of),
@@ -184,6 +188,38 @@ public record Config(
             }
         }
         return out;
+    }
+
+    private static List<Integer> ports(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            try {
+                int port = Integer.parseInt(part.strip());
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                out.add(port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("MXDOCTOR_ALLOW_PORTS: '" + part.strip() + "' is not a port; "
+                        + "expected port numbers such as 2526, 10025");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The ports mxdoctor may dial: the mail ports, MXDOCTOR_ALLOW_PORTS, and the ports configuration itself names
+     * (MXDOCTOR_SMTP_PORT, MXDOCTOR_CONTROL_HOST's).
+     */
+    public java.util.Set<Integer> dialablePorts() {
+        java.util.Set<Integer> ports = new java.util.TreeSet<>(dev.mxdoctor.smtp.TargetPolicy.MAIL_PORTS);
+        ports.addAll(allowPorts);
+        ports.add(smtpPort);
+        control.ifPresent(c -> ports.add(c.getPort()));
+        return ports;
     }
 
     private static Optional<InetSocketAddress> hostPort(Map<String, String> env, String variable) {

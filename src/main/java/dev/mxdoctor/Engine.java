@@ -75,7 +75,7 @@ public final class Engine implements AutoCloseable {
         List<InetSocketAddress> servers = config.resolvers().isEmpty()
                 ? ResolverConfig.getCurrentConfig().servers()
                 : config.resolvers();
-        this.resolvers = new Resolvers(servers);
+        this.resolvers = new Resolvers(servers, Resolvers.policy(config.allowTargets(), config.allowPorts()));
         this.tls = TlsSettings.load(config.tlsCaFile()); // reads MXDOCTOR_TLS_CA_FILE now: a bad file fails here
     }
 
@@ -88,7 +88,8 @@ public final class Engine implements AutoCloseable {
         if (s == null) {
             tls.warmUp(executor);
             String helo = config.heloName();
-            smtp.compareAndSet(null, new SmtpSettings(new Dialer(new TargetPolicy(config.allowTargets())), tls,
+            smtp.compareAndSet(null, new SmtpSettings(new Dialer(new TargetPolicy(config.allowTargets(),
+                    config.dialablePorts()::contains)), tls,
                     config.timeouts(), config.ping() ? Pinger.system() : Pinger.DISABLED, config.smtpPort(), helo,
                     config.mailFromAddress(helo), config.allowSend(), config.control()));
             s = java.util.Objects.requireNonNull(smtp.get());

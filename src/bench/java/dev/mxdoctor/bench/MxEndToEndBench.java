@@ -28,6 +28,10 @@ import java.util.concurrent.Executors;
  */
 public final class MxEndToEndBench {
 
+    /** Test DNS servers listen on loopback and ephemeral ports. */
+    private static final dev.mxdoctor.smtp.TargetPolicy LOOPBACK_DNS = new dev.mxdoctor.smtp.TargetPolicy(
+            List.of(dev.mxdoctor.smtp.Cidr.parse("127.0.0.0/8")), p -> true);
+
     public static void main(String[] args) throws Exception {
         int latencyMs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -48,7 +52,7 @@ public final class MxEndToEndBench {
                 CachingDnsClient cold = new CachingDnsClient(
                         new UpstreamDnsClient(Duration.ofSeconds(2), 1, pool, System::nanoTime), 10_000,
                         Duration.ofDays(1), Duration.ofHours(3), Ticker.systemTicker(), pool);
-                MxCheck check = new MxCheck(cold, new Resolvers(List.of(server.address())), server.port(),
+                MxCheck check = new MxCheck(cold, new Resolvers(List.of(server.address()), LOOPBACK_DNS), server.port(),
                         java.util.Optional.empty(), pool,
                         Clock.systemUTC(), System::nanoTime);
                 long start = System.nanoTime();

@@ -9,7 +9,6 @@ import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
 import dev.mxdoctor.report.Report;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +39,8 @@ public final class DnsCheck {
         List<InetSocketAddress> servers;
         try {
             servers = resolvers.servers(request.resolver());
-        } catch (UnknownHostException e) {
-            return Resolvers.unknownResolver("dns", request.query(), request.name().display(),
-                    request.resolver().orElseThrow(), started);
+        } catch (Resolvers.Unusable e) {
+            return e.report("dns", request.query(), request.name().display(), started);
         }
         DnsTrace trace = new DnsTrace(dns, nanoTime, start);
         int type = Type.value(request.type().name());

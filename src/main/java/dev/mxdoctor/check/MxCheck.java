@@ -18,7 +18,6 @@ import dev.mxdoctor.dns.DnsResult;
 import dev.mxdoctor.report.ErrorId;
 import dev.mxdoctor.report.Report;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +58,7 @@ public final class MxCheck {
             ExecutorService executor, Clock clock, LongSupplier nanoTime) {
         this.dns = dns;
         this.resolvers = resolvers;
-        this.nameServers = new NameServerComparison(nameServerPort);
+        this.nameServers = new NameServerComparison(nameServerPort, resolvers::mayAskNameServer);
         this.smtp = smtp;
         this.executor = executor;
         this.clock = clock;
@@ -75,9 +74,8 @@ public final class MxCheck {
         List<InetSocketAddress> servers;
         try {
             servers = resolvers.servers(request.resolver());
-        } catch (UnknownHostException e) {
-            return Resolvers.unknownResolver("mx", domain, request.domain().display(),
-                    request.resolver().orElseThrow(), started);
+        } catch (Resolvers.Unusable e) {
+            return e.report("mx", domain, request.domain().display(), started);
         }
         progress.update("Looking up MX for " + request.domain().display() + "…");
         MxEvidence evidence = resolve(domain, servers, trace, deadline, progress);

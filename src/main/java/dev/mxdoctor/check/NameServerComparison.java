@@ -33,10 +33,15 @@ final class NameServerComparison {
     static final int MAX_ADDRESSES = 12;
 
     private final int port;
+    private final java.util.function.Predicate<InetAddress> mayAsk;
 
-    /** @param port where name servers listen: 53, or the lab's port in tests */
-    NameServerComparison(int port) {
+    /**
+     * @param port where name servers listen: 53, or the lab's port in tests
+     * @param mayAsk whether an address found in DNS may be asked (glue can point anywhere, private networks too)
+     */
+    NameServerComparison(int port, java.util.function.Predicate<InetAddress> mayAsk) {
         this.port = port;
+        this.mayAsk = mayAsk;
     }
 
     List<MxEvidence.NameServer> compare(Name domain, List<InetSocketAddress> resolvers,
@@ -61,6 +66,9 @@ final class NameServerComparison {
             for (InetAddress a : e.getValue()) {
                 if (asked.size() >= MAX_ADDRESSES) {
                     break;
+                }
+                if (!mayAsk.test(a)) {
+                    continue; // not asked, so not compared: the policy's refusal is no finding about the zone
                 }
                 InetSocketAddress server = new InetSocketAddress(a, port);
                 DnsQuery mxq = DnsQuery.authoritative(server, domain, Type.MX);

@@ -16,7 +16,6 @@ import dev.mxdoctor.dns.DnsResult;
 import dev.mxdoctor.report.Report;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,9 +75,8 @@ public final class SmtpTestCheck {
         List<InetSocketAddress> servers;
         try {
             servers = resolvers.servers(request.resolver());
-        } catch (UnknownHostException e) {
-            return Resolvers.unknownResolver("smtptest", rcpt, request.recipient().display(),
-                    request.resolver().orElseThrow(), started);
+        } catch (Resolvers.Unusable e) {
+            return e.report("smtptest", rcpt, request.recipient().display(), started);
         }
         SmtpSettings settings = smtp;
         MxEvidence evidence;

@@ -27,7 +27,7 @@ public final class Dialer {
      * @throws java.net.ConnectException when the peer refuses
      */
     public Socket connect(InetSocketAddress address, Duration timeout) throws IOException {
-        Optional<String> refusal = policy.refusal(address.getAddress());
+        Optional<String> refusal = policy.refusal(address);
         if (refusal.isPresent()) {
             throw new TargetNotAllowedException(refusal.get());
         }

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which addresses mxdoctor may connect to. Loopback, private, shared, link-local, multicast, documentation and
- * other special-purpose addresses (RFC 6890 and its IANA registries) are refused unless a configured block
- * ({@code MXDOCTOR_ALLOW_TARGETS}) allows them: a chat command must not become a way to reach internal services.
+ * Which addresses and ports mxdoctor may connect to: a chat command must not become a way to reach internal
+ * services. Only global unicast addresses are dialled (public IPv4; IPv6 in 2000::/3), minus the special-purpose
+ * blocks of RFC 6890 and its IANA registries, unless a configured block ({@code MXDOCTOR_ALLOW_TARGETS}) allows
+ * them. IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4) are judged by the IPv4 address they lead to.
+ * Only mail ports are dialled (25, 465, 587, 2525, and those configuration names).
  */
 public final class TargetPolicy {
 
@@ -38,53 +40,95 @@ public final class TargetPolicy {
             special("100::/64", "discard-only"),
             special("2001::/23", "IETF protocol assignments"),
             special("2001:db8::/32", "documentation"),
+            special("3fff::/20", "documentation"),
             special("fc00::/7", "unique local (private)"),
             special("fe80::/10", "link-local"),
             special("fec0::/10", "site-local (deprecated)"),
             special("ff00::/8", "multicast"));
 
-    private final List<Cidr> allowed;
+    /** The ports of mail service: SMTP (25), submission over TLS (465), submission (587) and the usual alternate. */
+    public static final java.util.Set<Integer> MAIL_PORTS = java.util.Set.of(25, 465, 587, 2525);
 
-    /** @param allowed blocks that may be dialled although special-purpose */
-    public TargetPolicy(List<Cidr> allowed) {
+    private static final Cidr GLOBAL_UNICAST_V6 = Cidr.parse("2000::/3");
+    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
+
+    private final List<Cidr> allowed;
+    private final java.util.function.IntPredicate ports;
+
+    /**
+     * @param allowed blocks that may be dialled although special-purpose
+     * @param ports the ports that may be dialled
+     */
+    public TargetPolicy(List<Cidr> allowed, java.util.function.IntPredicate ports) {
         this.allowed = List.copyOf(allowed);
+        this.ports = ports;
+    }
+
+    /** Why this address and port may not be dialled, or empty when they may. */
+    public Optional<String> refusal(java.net.InetSocketAddress target) {
+        if (!ports.test(target.getPort())) {
+            return Optional.of("port " + target.getPort() + " is not a mail port; mxdoctor connects only to 25, 465, "
+                    + "587, 2525 and the ports MXDOCTOR_ALLOW_PORTS names");
+        }
+        return refusal(target.getAddress());
     }
 
     /** Why this address may not be dialled, or empty when it may. */
     public Optional<String> refusal(InetAddress address) {
-        InetAddress a = unwrapMapped(address);
-        if (allowed.stream().anyMatch(c -> c.contains(a))) {
+        if (allowed.stream().anyMatch(c -> c.contains(address))) {
             return Optional.empty();
         }
-        return SPECIAL.stream()
-                .filter(s -> s.block().contains(a))
+        Optional<InetAddress> embedded = embeddedIpv4(address);
+        if (embedded.isPresent()) {
+            // Whatever the IPv6 form, the packets end up at this IPv4 address: judge that one.
+            return refusal(embedded.get()).map(why -> address.getHostAddress() + " leads to " + why);
+        }
+        Optional<String> special = SPECIAL.stream()
+                .filter(s -> s.block().contains(address))
                 .findFirst()
-                .map(s -> a.getHostAddress() + " is a " + s.name() + " address; mxdoctor probes it only when "
-                        + "MXDOCTOR_ALLOW_TARGETS includes it (e.g. " + s.block() + ")");
+                .map(s -> address.getHostAddress() + " is a " + s.name() + " address");
+        if (special.isEmpty() && address instanceof Inet6Address && !GLOBAL_UNICAST_V6.contains(address)) {
+            special = Optional.of(address.getHostAddress() + " is not a global unicast address");
+        }
+        return special.map(why -> why + "; mxdoctor probes it only when MXDOCTOR_ALLOW_TARGETS includes it");
+    }
+
+    /**
+     * The IPv4 address an IPv6 address carries and leads to: IPv4-mapped (::ffff:a.b.c.d), the NAT64 well-known
+     * prefix (64:ff9b::a.b.c.d, RFC 6052) and 6to4 (2002:aabb:ccdd::, RFC 3056). Other forms that carry IPv4
+     * addresses (IPv4-compatible, SIIT's translated, Teredo, local-use NAT64) are outside 2000::/3 or special, and
+     * refused as such.
+     */
+    static Optional<InetAddress> embeddedIpv4(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return Optional.empty();
+        }
+        byte[] b = address.getAddress();
+        boolean mapped = true;
+        for (int i = 0; i < 10; i++) {
+            mapped &= b[i] == 0;
+        }
+        mapped &= (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        if (mapped || NAT64.contains(address)) {
+            return Optional.of(ipv4(b, 12));
+        }
+        if (SIX_TO_FOUR.contains(address)) {
+            return Optional.of(ipv4(b, 2));
+        }
+        return Optional.empty();
+    }
+
+    private static InetAddress ipv4(byte[] b, int from) {
+        try {
+            return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, from, from + 4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an IPv4 address
+        }
     }
 
     public List<Cidr> allowed() {
         return allowed;
-    }
-
-    /** ::ffff:a.b.c.d is judged as a.b.c.d (Java usually converts these itself; this covers the rest). */
-    private static InetAddress unwrapMapped(InetAddress address) {
-        if (address instanceof Inet6Address) {
-            byte[] b = address.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            mapped &= (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-            if (mapped) {
-                try {
-                    return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16));
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return address;
     }
 
     private static Special special(String cidr, String name) {

@@ -54,7 +54,7 @@ class DialogueTest {
     }
 
     private AddressProbe run(FakeSmtpServer s, Optional<Envelope> envelope, TlsSettings tls) {
-        Dialer dialer = new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8"))));
+        Dialer dialer = new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")), p -> true));
         Dialogue d = new Dialogue(dialer, tls, FAST, "mxdoctor.test", Pinger.DISABLED, System::nanoTime);
         return d.run("mx.test", s.address(), envelope, recorder(), Deadline.after(Duration.ofSeconds(10),
                 System::nanoTime));
@@ -221,7 +221,7 @@ class DialogueTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Dialer dialer = new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8"))));
+        Dialer dialer = new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")), p -> true));
         Dialogue d = new Dialogue(dialer, TlsSettings.load(Optional.empty()), FAST, "mxdoctor.test",
                 (a, t) -> new AddressProbe.Ping(AddressProbe.Ping.Result.REPLY, "echo reply, time=0.1 ms"),
                 System::nanoTime);
@@ -234,7 +234,7 @@ class DialogueTest {
     @Test
     void run_loopbackWithoutPermission_isNotAllowedAndNothingIsSent() {
         FakeSmtpServer s = server();
-        Dialogue d = new Dialogue(new Dialer(new TargetPolicy(List.of())), TlsSettings.load(Optional.empty()), FAST,
+        Dialogue d = new Dialogue(new Dialer(new TargetPolicy(List.of(), p -> true)), TlsSettings.load(Optional.empty()), FAST,
                 "mxdoctor.test", Pinger.DISABLED, System::nanoTime);
         AddressProbe p = d.run("mx.test", s.address(), Optional.empty(), SmtpListener.NONE,
                 Deadline.after(Duration.ofSeconds(5), System::nanoTime));

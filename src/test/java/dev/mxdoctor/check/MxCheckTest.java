@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
 
 class MxCheckTest {
 
+    /** Test DNS servers listen on loopback and ephemeral ports. */
+    private static final dev.mxdoctor.smtp.TargetPolicy LOOPBACK_DNS = new dev.mxdoctor.smtp.TargetPolicy(
+            List.of(dev.mxdoctor.smtp.Cidr.parse("127.0.0.0/8")), p -> true);
+
     private static FakeDnsServer dns;
     private static ExecutorService executor;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC);
@@ -63,11 +67,41 @@ class MxCheckTest {
     }
 
     private static Report run(FakeDnsServer resolver, String text) throws Exception {
+        return run(resolver, text, LOOPBACK_DNS);
+    }
+
+    private static Report run(FakeDnsServer resolver, String text, dev.mxdoctor.smtp.TargetPolicy policy)
+            throws Exception {
         Request.Mx mx = (Request.Mx) new CommandParser().parse(text).request();
         UpstreamDnsClient client = new UpstreamDnsClient(Duration.ofMillis(250), 1, executor, System::nanoTime);
-        MxCheck check = new MxCheck(client, new Resolvers(List.of(resolver.address())), resolver.port(),
+        MxCheck check = new MxCheck(client, new Resolvers(List.of(resolver.address()), policy), resolver.port(),
                 Optional.empty(), executor, CLOCK, System::nanoTime);
         return check.run(mx, Duration.ofSeconds(10), Progress.NONE);
+    }
+
+    /** What production uses: nothing special-purpose, DNS servers on port 53 only. */
+    private static final dev.mxdoctor.smtp.TargetPolicy STRICT_DNS = Resolvers.policy(List.of(), List.of());
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"@10.0.0.5", "@127.0.0.1", "@169.254.169.254",
+        "@[::1]", "@[64:ff9b::a00:5]", "@8.8.8.8:22", "@8.8.8.8:6379"})
+    void run_userGivenResolverThePolicyRefuses_asksNothingAndSaysWhy(String resolver) throws Exception {
+        Report r = run(dns, "mx ok.test " + resolver, STRICT_DNS);
+        assertThat(r.verdict().status()).isEqualTo(Status.INCONCLUSIVE);
+        assertThat(r.verdict().summary()).contains("may not be asked").contains("so nothing was looked up")
+                .containsAnyOf("MXDOCTOR_ALLOW_TARGETS", "MXDOCTOR_ALLOW_PORTS");
+        assertThat(r.dns()).isEmpty();
+    }
+
+    @Test
+    void run_nameServersOnPrivateAddresses_areNotAskedDirectly() throws Exception {
+        // The configured resolver is trusted; the zone's NS glue (127.0.0.1 here) is not, under the strict policy.
+        Report r = run(dns, "mx ok.test", STRICT_DNS);
+        assertThat(r.dns()).noneMatch(x -> x.authoritative() && x.question().endsWith(" SOA"));
+        assertThat(r.dns()).noneMatch(x -> x.server().startsWith("127.0.0.1:" + dns.port()) && x.question()
+                .equals("ok.test. SOA"));
+        Report allowed = run(dns, "mx ok.test", LOOPBACK_DNS);
+        assertThat(allowed.dns()).anyMatch(x -> x.question().equals("ok.test. SOA"));
     }
 
     private static Report run(String text) throws Exception {
@@ -265,7 +299,7 @@ class MxCheckTest {
         }
         Request.Mx mx = (Request.Mx) new CommandParser().parse("mx ok.test").request();
         MxCheck check = new MxCheck(new UpstreamDnsClient(Duration.ofMillis(250), 1, executor, System::nanoTime),
-                new Resolvers(List.of(new InetSocketAddress("127.0.0.1", closedPort))), 53, Optional.empty(),
+                new Resolvers(List.of(new InetSocketAddress("127.0.0.1", closedPort)), LOOPBACK_DNS), 53, Optional.empty(),
                 executor, CLOCK, System::nanoTime);
         Report r = check.run(mx, Duration.ofSeconds(5), Progress.NONE);
         assertThat(r.verdict().status()).isEqualTo(Status.INCONCLUSIVE);

@@ -36,6 +36,10 @@ import org.junit.jupiter.api.Test;
 /** smtptest end to end against the fake DNS server and scripted SMTP servers: the root-cause verdicts. */
 class SmtpTestCheckTest {
 
+    /** Test DNS servers listen on loopback and ephemeral ports. */
+    private static final dev.mxdoctor.smtp.TargetPolicy LOOPBACK_DNS = new dev.mxdoctor.smtp.TargetPolicy(
+            List.of(dev.mxdoctor.smtp.Cidr.parse("127.0.0.0/8")), p -> true);
+
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC);
     private static final Timeouts FAST = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
@@ -68,12 +72,12 @@ class SmtpTestCheckTest {
 
     private Report run(String text, boolean allowSend) throws Exception {
         Request.SmtpTest t = (Request.SmtpTest) new CommandParser().parse(text).request();
-        SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")))),
+        SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")), p -> true)),
                 TlsSettings.load(Optional.empty()), FAST, Pinger.DISABLED, mx1.port(), "mxdoctor.test",
                 "postmaster@mxdoctor.test", allowSend, Optional.empty());
         SmtpTestCheck check = new SmtpTestCheck(
                 new UpstreamDnsClient(Duration.ofMillis(300), 1, executor, System::nanoTime),
-                new Resolvers(List.of(dns.address())), dns.port(), settings, executor, CLOCK, System::nanoTime,
+                new Resolvers(List.of(dns.address()), LOOPBACK_DNS), dns.port(), settings, executor, CLOCK, System::nanoTime,
                 new SplittableRandom(7));
         return check.run(t, Duration.ofSeconds(10), Progress.NONE);
     }
