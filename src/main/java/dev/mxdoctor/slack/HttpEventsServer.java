@@ -25,6 +25,11 @@ import java.util.function.Supplier;
  */
 final class HttpEventsServer implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpEventsServer.class);
+
+    /** The largest request body read; Slack's events, commands and interactions are far smaller. */
+    static final int MAX_BODY_BYTES = 256 * 1024;
+
     private final HttpServer server;
 
     HttpEventsServer(App app, InetSocketAddress address, Supplier<String> metrics) throws IOException {
@@ -37,7 +42,15 @@ final class HttpEventsServer implements AutoCloseable {
                     send(exchange, 405, "text/plain", "POST only");
                     return;
                 }
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                // Read before the signature can be checked, so bounded: Slack's own payloads are a few kilobytes.
+                byte[] raw = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+                if (raw.length > MAX_BODY_BYTES) {
+                    LOG.warn("refused a request of more than {} bytes from {}", MAX_BODY_BYTES,
+                            exchange.getRemoteAddress().getAddress().getHostAddress());
+                    send(exchange, 413, "text/plain", "request too large");
+                    return;
+                }
+                String body = new String(raw, StandardCharsets.UTF_8);
                 Map<String, List<String>> headers = new HashMap<>();
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT),
                         v));

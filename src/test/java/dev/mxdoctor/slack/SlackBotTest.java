@@ -554,6 +554,18 @@ class SlackBotTest {
     }
 
     @Test
+    void httpEvents_oversizedBody_isRefusedWith413AndTheBotAnswersTheNextCommand() throws Exception {
+        httpBot();
+        String huge = slashForm("C12") + "&padding=" + "x".repeat(HttpEventsServer.MAX_BODY_BYTES);
+        assertThat(postSigned(bot.httpPort(), huge, Instant.now().getEpochSecond(), SECRET).statusCode())
+                .isEqualTo(413);
+        assertThat(bot.acceptedRuns()).isZero();
+        assertThat(postSigned(bot.httpPort(), slashForm("C13"), Instant.now().getEpochSecond(), SECRET).statusCode())
+                .isEqualTo(200);
+        awaitRun("C13");
+    }
+
+    @Test
     void settings_withoutTokens_sayWhatIsMissingAndWhereToGetIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlackSettings.fromEnvironment(Map.of()))
                 .hasMessageContaining("SLACK_BOT_TOKEN").hasMessageContaining("SLACK_APP_TOKEN")
