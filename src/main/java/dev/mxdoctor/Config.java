@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param smtpPort MXDOCTOR_SMTP_PORT: the port of MX hosts
  * @param allowTargets MXDOCTOR_ALLOW_TARGETS: non-public blocks that may be probed anyway
  * @param allowPorts MXDOCTOR_ALLOW_PORTS: ports that may be dialled besides the mail ports
+ * @param connectionsPerAddress MXDOCTOR_CONNECTIONS_PER_ADDRESS: SMTP connections open to one address at once
+ * @param connectionInterval MXDOCTOR_CONNECTION_INTERVAL_MS: least time between new connections to one address
  * @param helo MXDOCTOR_HELO: the name announced in EHLO/HELO; empty for the host's own ({@link #heloName()})
  * @param mailFrom MXDOCTOR_MAIL_FROM: the default envelope sender; empty for postmaster@ the HELO name
  * @param tlsCaFile MXDOCTOR_TLS_CA_FILE: extra trusted CA certificates (PEM)
@@ -50,6 +52,8 @@ public record Config(
         int smtpPort,
         List<Cidr> allowTargets,
         List<Integer> allowPorts,
+        int connectionsPerAddress,
+        Duration connectionInterval,
         Optional<String> helo,
         Optional<String> mailFrom,
         Optional<Path> tlsCaFile,
@@ -78,6 +82,8 @@ public record Config(
                 intSetting(env, "MXDOCTOR_SMTP_PORT", 25, 1, 65535),
                 cidrs(env.get("MXDOCTOR_ALLOW_TARGETS")),
                 ports(env.get("MXDOCTOR_ALLOW_PORTS")),
+                intSetting(env, "MXDOCTOR_CONNECTIONS_PER_ADDRESS", 2, 1, 100),
+                Duration.ofMillis(intSetting(env, "MXDOCTOR_CONNECTION_INTERVAL_MS", 100, 0, 60_000)),
                 helo(env),
                 address(env, "MXDOCTOR_MAIL_FROM"),
                 Optional.ofNullable(env.get("MXDOCTOR_TLS_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of),

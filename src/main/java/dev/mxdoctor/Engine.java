@@ -13,6 +13,7 @@ import dev.mxdoctor.dns.CachingDnsClient;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.UpstreamDnsClient;
 import dev.mxdoctor.report.Report;
+import dev.mxdoctor.smtp.ConnectionGate;
 import dev.mxdoctor.smtp.Dialer;
 import dev.mxdoctor.smtp.Pinger;
 import dev.mxdoctor.smtp.TargetPolicy;
@@ -43,6 +44,8 @@ public final class Engine implements AutoCloseable {
     private final CachingDnsClient cache;
     private final Resolvers resolvers;
     private final TlsSettings tls;
+    // One for the process: the limits are per remote address whatever check or chat user connects.
+    private final ConnectionGate gate;
     private final AtomicReference<@Nullable SmtpSettings> smtp = new AtomicReference<>();
     private final Clock clock;
 
@@ -77,6 +80,7 @@ public final class Engine implements AutoCloseable {
                 : config.resolvers();
         this.resolvers = new Resolvers(servers, Resolvers.policy(config.allowTargets(), config.allowPorts()));
         this.tls = TlsSettings.load(config.tlsCaFile()); // reads MXDOCTOR_TLS_CA_FILE now: a bad file fails here
+        this.gate = new ConnectionGate(config.connectionsPerAddress(), config.connectionInterval());
     }
 
     /**
@@ -89,7 +93,7 @@ public final class Engine implements AutoCloseable {
             tls.warmUp(executor);
             String helo = config.heloName();
             smtp.compareAndSet(null, new SmtpSettings(new Dialer(new TargetPolicy(config.allowTargets(),
-                    config.dialablePorts()::contains)), tls,
+                    config.dialablePorts()::contains), gate), tls,
                     config.timeouts(), config.ping() ? Pinger.system() : Pinger.DISABLED, config.smtpPort(), helo,
                     config.mailFromAddress(helo), config.allowSend(), config.control()));
             s = java.util.Objects.requireNonNull(smtp.get());

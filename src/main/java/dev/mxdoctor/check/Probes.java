@@ -38,10 +38,14 @@ final class Probes {
      */
     MxEvidence probeAll(MxEvidence evidence, Optional<Envelope> envelope, ReverseLookups reverse,
             TranscriptRecorder transcript, Deadline deadline, Progress progress) {
-        int total = evidence.hosts().stream().mapToInt(h -> h.addresses().size()).sum();
+        int total = (int) evidence.hosts().stream().flatMap(h -> h.addresses().stream()).distinct().count();
         if (total == 0) {
             return evidence;
         }
+        // An address is dialled once however many MX names point at it (providers list the same addresses
+        // under several names): the other names get the same result.
+        java.util.Map<String, CompletableFuture<AddressProbe>> byAddress = new java.util.HashMap<>();
+        java.util.Map<String, String> firstHost = new java.util.HashMap<>();
         AtomicInteger done = new AtomicInteger();
         progress.update("Probing " + total + " address" + (total == 1 ? "" : "es") + " on port " + settings.port()
                 + "…");
@@ -49,6 +53,14 @@ final class Probes {
         for (MxEvidence.Host h : evidence.hosts()) {
             List<CompletableFuture<AddressProbe>> forHost = new ArrayList<>();
             for (String a : h.addresses()) {
+                CompletableFuture<AddressProbe> earlier = byAddress.get(a);
+                if (earlier != null) {
+                    transcript.listener(h.name(), a).note("the same address as " + firstHost.get(a)
+                            + ": probed once, its dialogue is there");
+                    forHost.add(earlier.thenApply(p -> p.withHost(h.name())));
+                    continue;
+                }
+                firstHost.put(a, h.name());
                 InetSocketAddress target = new InetSocketAddress(literal(a), settings.port());
                 CompletableFuture<AddressProbe.ReverseDns> ptr = reverse.start(a, deadline);
                 forHost.add(CompletableFuture.supplyAsync(() -> {
@@ -58,6 +70,7 @@ final class Probes {
                     return p;
                 }, executor).thenCombine(ptr, AddressProbe::withReverse)
                         .exceptionally(e -> notProbed(h.name(), a, e)));
+                byAddress.put(a, forHost.get(forHost.size() - 1));
             }
             pending.add(forHost);
         }

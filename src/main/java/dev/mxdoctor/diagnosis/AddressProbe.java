@@ -109,6 +109,12 @@ public record AddressProbe(
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    /** The same result, for another MX name that points at the same address. */
+    public AddressProbe withHost(String otherHost) {
+        return new AddressProbe(otherHost, address, port, outcome, failedStage, failure, connectMs, greetingMs,
+                greeting, ehlo, heloFallback, capabilities, tls, tlsFailure, mail, rcpt, data, ping, reverse);
+    }
+
     public AddressProbe withReverse(ReverseDns r) {
         return new AddressProbe(host, address, port, outcome, failedStage, failure, connectMs, greetingMs, greeting,
                 ehlo, heloFallback, capabilities, tls, tlsFailure, mail, rcpt, data, ping, Optional.of(r));

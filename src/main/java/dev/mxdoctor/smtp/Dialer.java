@@ -14,24 +14,51 @@ import java.util.Optional;
 public final class Dialer {
 
     private final TargetPolicy policy;
+    private final ConnectionGate gate;
 
+    /** A dialer without connection limits (a tool holding one dialogue at a time). */
     public Dialer(TargetPolicy policy) {
+        this(policy, ConnectionGate.UNLIMITED);
+    }
+
+    public Dialer(TargetPolicy policy, ConnectionGate gate) {
         this.policy = policy;
+        this.gate = gate;
     }
 
     /**
-     * Connects to {@code address}.
+     * Checks {@code address} against the policy and waits (at most {@code maxWait}) for a place in the connection
+     * gate; the permit is then handed to {@link #connect}.
      *
      * @throws TargetNotAllowedException when the policy refuses the address
-     * @throws java.net.SocketTimeoutException when the connection is not established in time
-     * @throws java.net.ConnectException when the peer refuses
      */
-    public Socket connect(InetSocketAddress address, Duration timeout) throws IOException {
+    public ConnectionGate.Permit admit(InetSocketAddress address, Duration maxWait,
+            java.util.function.Consumer<String> waiting) throws IOException {
         Optional<String> refusal = policy.refusal(address);
         if (refusal.isPresent()) {
             throw new TargetNotAllowedException(refusal.get());
         }
-        Socket socket = new Socket();
+        return gate.admit(address.getAddress(), maxWait, waiting);
+    }
+
+    /**
+     * Connects to {@code address} with the permit {@link #admit} gave; closing the socket frees the permit.
+     *
+     * @throws java.net.SocketTimeoutException when the connection is not established in time
+     * @throws java.net.ConnectException when the peer refuses
+     */
+    public Socket connect(InetSocketAddress address, Duration timeout, ConnectionGate.Permit permit)
+            throws IOException {
+        Socket socket = new Socket() {
+            @Override
+            public synchronized void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    permit.close();
+                }
+            }
+        };
         try {
             socket.setTcpNoDelay(true);
             socket.connect(address, (int) Math.max(1, timeout.toMillis()));

@@ -52,9 +52,10 @@ public final class SmtpSession implements Closeable {
     /** Connects through the dialer (which applies the target policy). */
     public static SmtpSession connect(Dialer dialer, InetSocketAddress address, Duration timeout,
             SmtpListener listener, LongSupplier nanoTime) throws IOException {
+        ConnectionGate.Permit permit = dialer.admit(address, timeout, listener::note);
         listener.connecting(address);
         long start = nanoTime.getAsLong();
-        Socket socket = dialer.connect(address, timeout);
+        Socket socket = dialer.connect(address, timeout, permit);
         listener.connected(address, (nanoTime.getAsLong() - start) / 1_000_000);
         return new SmtpSession(address, socket, listener, nanoTime);
     }

@@ -89,6 +89,35 @@ class DialogueTest {
     }
 
     @Test
+    void run_secondDialogueToAnAddressAtItsLimit_waitsAndSaysSoInItsTranscript() throws Exception {
+        FakeSmtpServer silent = server().greeting(FakeSmtpServer.Greeting.SILENT);
+        Dialer dialer = new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")), p -> true),
+                new dev.mxdoctor.smtp.ConnectionGate(1, Duration.ZERO));
+        Dialogue d = new Dialogue(dialer, TlsSettings.load(Optional.empty()), FAST, "mxdoctor.test",
+                Pinger.DISABLED, System::nanoTime);
+        Deadline deadline = Deadline.after(Duration.ofSeconds(10), System::nanoTime);
+        java.util.concurrent.CompletableFuture<AddressProbe> first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> d.run("mx.test", silent.address(), Optional.empty(), SmtpListener.NONE, deadline));
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (silent.connections() == 0) { // the first dialogue holds the only place (bounded wait)
+            assertThat(System.nanoTime()).isLessThan(until);
+            Thread.onSpinWait();
+        }
+        List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AddressProbe second = d.run("mx.test", silent.address(), Optional.empty(), new SmtpListener() {
+            @Override
+            public void note(String text) {
+                notes.add(text);
+            }
+        }, deadline);
+        assertThat(first.get().outcome()).isEqualTo(AddressProbe.Outcome.BANNER_TIMEOUT);
+        assertThat(second.outcome()).isEqualTo(AddressProbe.Outcome.BANNER_TIMEOUT);
+        assertThat(notes.get(0)).isEqualTo("waiting: mxdoctor already has 1 connection open to 127.0.0.1 and "
+                + "opens no more at once");
+        assertThat(silent.connections()).isEqualTo(2);
+    }
+
+    @Test
     void run_healthyServer_probeRecordsTheExactDialogue() {
         AddressProbe p = run(server(), Optional.empty());
         assertThat(p.outcome()).isEqualTo(Outcome.OK);

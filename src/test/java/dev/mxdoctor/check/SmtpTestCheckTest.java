@@ -60,7 +60,8 @@ class SmtpTestCheckTest {
                 Zones.zone("corp.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.41", "mx2 A 127.0.3.42"),
                 Zones.zone("down.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.49", "mx2 A 127.0.3.42"),
                 Zones.zone("equal.test", "@ MX 10 a", "@ MX 10 b", "a A 127.0.3.41", "b A 127.0.3.42"),
-                Zones.zone("nullmx.test", "@ MX 0 ."));
+                Zones.zone("nullmx.test", "@ MX 0 ."),
+                Zones.zone("twice.test", "@ MX 10 a", "@ MX 20 b", "a A 127.0.3.41", "b A 127.0.3.41"));
     }
 
     @AfterEach
@@ -213,6 +214,17 @@ class SmtpTestCheckTest {
         assertThat(mx2.received()).contains("RCPT TO:<alice@elsewhere.test>");
         assertThat(mx1.received()).isEmpty();
         assertThat(r.dns()).noneMatch(x -> x.question().endsWith(" MX"));
+    }
+
+    @Test
+    void run_twoMxNamesOnOneAddress_dialsItOnceAndGivesBothTheResult() throws Exception {
+        Report r = run("smtptest alice@twice.test");
+        assertThat(mx1.received().stream().filter(l -> l.startsWith("EHLO"))).hasSize(1);
+        assertThat(r.mx()).hasSize(2).allSatisfy(m -> assertThat(m.probes()).singleElement()
+                .satisfies(p -> assertThat(p.outcome().label()).isEqualTo("ok")));
+        assertThat(r.mx()).extracting(m -> m.probes().get(0).host()).containsExactly("a.twice.test", "b.twice.test");
+        assertThat(r.transcript()).anySatisfy(t -> assertThat(t.line())
+                .isEqualTo("the same address as a.twice.test: probed once, its dialogue is there"));
     }
 
     @Test

@@ -154,6 +154,13 @@ public final class FakeSmtpServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
     /** Every line received, across connections, in order. */
     public List<String> received() {
         return List.copyOf(received);
@@ -163,6 +170,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = server.accept();
+                connections.incrementAndGet();
                 Thread.ofVirtual().start(() -> serve(s));
             } catch (IOException e) {
                 return;
