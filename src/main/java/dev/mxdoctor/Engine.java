@@ -87,6 +87,7 @@ public final class Engine implements AutoCloseable {
      * How to talk to mail servers, made on the first check that does (dns and history never need the HELO name, whose
      * look-up can be slow), with the TLS trust material built in the background meanwhile.
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the warm-up's result is the trust material it caches
     private SmtpSettings smtp() {
         SmtpSettings s = smtp.get();
         if (s == null) {

@@ -26,6 +26,7 @@ public final class CommandParser {
 
     /** Parses the text of a Slack command or mention, e.g. "mx example.com @192.0.2.53". */
     public Invocation parse(String text) throws UsageException {
+        rejectOverlong(text.length());
         rejectControlCharacters(text);
         String unwrapped = unwrapSlackLinks(text).strip();
         List<String> words = unwrapped.isEmpty() ? List.of() : Arrays.asList(unwrapped.split("[ \\t\\u00a0]+"));
@@ -34,6 +35,7 @@ public final class CommandParser {
 
     /** Parses command-line arguments: the command name first. */
     public Invocation parse(List<String> words) throws UsageException {
+        rejectOverlong(words.stream().mapToInt(w -> w.length() + 1).sum());
         for (String w : words) {
             rejectControlCharacters(w);
         }
@@ -347,6 +349,16 @@ public final class CommandParser {
             return new HostPort(Names.domain(m.group(1), false).ascii(), port);
         } catch (InvalidNameException e) {
             throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** The longest command accepted: far more than any real one (a name is at most 253 octets, an address 254). */
+    static final int MAX_COMMAND_CHARS = 2000;
+
+    private static void rejectOverlong(int length) throws UsageException {
+        if (length > MAX_COMMAND_CHARS) {
+            throw new UsageException("the command is " + length + " characters long; mxdoctor takes at most "
+                    + MAX_COMMAND_CHARS, Usage.all());
         }
     }
 

@@ -64,7 +64,7 @@ public final class Names {
         for (String label : s.split("\\.")) {
             String ascii = asciiLabel(label, input, allowUnderscore);
             asciiLabels.add(ascii);
-            unicodeLabels.add(ascii.startsWith("xn--") ? IDN.toUnicode(ascii) : ascii);
+            unicodeLabels.add(ascii.startsWith("xn--") ? unicode(ascii) : ascii);
         }
         String ascii = String.join(".", asciiLabels);
         int octets = ascii.getBytes(StandardCharsets.US_ASCII).length;
@@ -75,6 +75,15 @@ public final class Names {
         return new DomainName(ascii, String.join(".", unicodeLabels).toLowerCase(Locale.ROOT));
     }
 
+    /** The Unicode form of an xn-- label for display; the label itself when it does not decode. */
+    private static String unicode(String asciiLabel) {
+        try {
+            return IDN.toUnicode(asciiLabel);
+        } catch (RuntimeException e) {
+            return asciiLabel;
+        }
+    }
+
     private static String asciiLabel(String label, String input, boolean allowUnderscore)
             throws InvalidNameException {
         String ascii;
@@ -83,8 +92,9 @@ public final class Names {
         } else {
             try {
                 ascii = IDN.toASCII(label, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidNameException("'" + label + "' is not a valid internationalised label");
+            } catch (RuntimeException e) {
+                // The JDK's IDN throws IllegalArgumentException, and a bare RuntimeException for very long input.
+                throw new InvalidNameException("'" + abbreviate(label) + "' is not a valid internationalised label");
             }
         }
         if (ascii.length() > MAX_LABEL) {

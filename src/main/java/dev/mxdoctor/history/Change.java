@@ -16,30 +16,36 @@ sealed interface Change {
     String describe(String then, String now);
 
     record Verdict(String before, String after) implements Change {
+        @Override
         public Change inverse() {
             return new Verdict(after, before);
         }
 
+        @Override
         public String describe(String then, String now) {
             return "verdict " + before + " → " + after + " (it was " + before + " at " + then + ")";
         }
     }
 
     record HostAdded(String host) implements Change {
+        @Override
         public Change inverse() {
             return new HostRemoved(host);
         }
 
+        @Override
         public String describe(String then, String now) {
             return "MX host added: " + host;
         }
     }
 
     record HostRemoved(String host) implements Change {
+        @Override
         public Change inverse() {
             return new HostAdded(host);
         }
 
+        @Override
         public String describe(String then, String now) {
             return "MX host removed: " + host;
         }
@@ -51,10 +57,12 @@ sealed interface Change {
             after = List.copyOf(after);
         }
 
+        @Override
         public Change inverse() {
             return new Addresses(host, after, before);
         }
 
+        @Override
         public String describe(String then, String now) {
             return host + " addresses " + words(before) + " → " + words(after);
         }
@@ -66,10 +74,12 @@ sealed interface Change {
 
     /** What one address answered changed; "ok" is answering. */
     record Outcome(String host, String address, String before, String after) implements Change {
+        @Override
         public Change inverse() {
             return new Outcome(host, address, after, before);
         }
 
+        @Override
         public String describe(String then, String now) {
             String where = host + " [" + address + "]";
             if (after.equals("ok")) {
@@ -83,20 +93,24 @@ sealed interface Change {
     }
 
     record FindingAppeared(String finding) implements Change {
+        @Override
         public Change inverse() {
             return new FindingCleared(finding);
         }
 
+        @Override
         public String describe(String then, String now) {
             return "new finding: " + finding;
         }
     }
 
     record FindingCleared(String finding) implements Change {
+        @Override
         public Change inverse() {
             return new FindingAppeared(finding);
         }
 
+        @Override
         public String describe(String then, String now) {
             return "cleared: " + finding;
         }

@@ -69,6 +69,7 @@ public final class History implements AutoCloseable {
      * Waits (at most {@code wait}) for the database to open, for the bot's start-up. Only a schema newer than this
      * code is an error: a database that is down is logged, and the bot answers without it until it is back.
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the worker logs a failure and keeps problem() current
     public void awaitOpen(Duration wait) throws HistoryException {
         worker.write("open the database", s -> Boolean.TRUE); // waits, and retries, while the database is down
         try {
@@ -86,6 +87,7 @@ public final class History implements AutoCloseable {
     }
 
     /** Records that a run started (queued: returns at once). */
+    @SuppressWarnings("FutureReturnValueIgnored") // the worker logs a failure and keeps problem() current
     public Run begin(RunRecord run) {
         worker.write("record the start of run " + run.id(), s -> {
             s.start(run, owner.label());
