@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param mailFrom MXDOCTOR_MAIL_FROM: the default envelope sender; empty for postmaster@ the HELO name
  * @param tlsCaFile MXDOCTOR_TLS_CA_FILE: extra trusted CA certificates (PEM)
  * @param allowSend MXDOCTOR_ALLOW_SEND: whether smtptest --send may send DATA
+ * @param sendDomains MXDOCTOR_SEND_DOMAINS: the only recipient domains --send may send to; empty for any
  * @param control MXDOCTOR_CONTROL_HOST: a mail server known to answer on port 25, to detect a blocked port 25
  * @param timeouts MXDOCTOR_SMTP_CONNECT_TIMEOUT, _GREETING_TIMEOUT, _COMMAND_TIMEOUT (seconds)
  * @param ping MXDOCTOR_PING: whether to ping addresses that do not answer on port 25
@@ -58,6 +59,7 @@ public record Config(
         Optional<String> mailFrom,
         Optional<Path> tlsCaFile,
         boolean allowSend,
+        List<String> sendDomains,
         Optional<InetSocketAddress> control,
         Timeouts timeouts,
         boolean ping,
@@ -68,6 +70,7 @@ public record Config(
         resolvers = List.copyOf(resolvers);
         allowTargets = List.copyOf(allowTargets);
         allowPorts = List.copyOf(allowPorts);
+        sendDomains = List.copyOf(sendDomains);
     }
 
     public static Config fromEnvironment(Map<String, String> env) {
@@ -88,6 +91,7 @@ public record Config(
                 address(env, "MXDOCTOR_MAIL_FROM"),
                 Optional.ofNullable(env.get("MXDOCTOR_TLS_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of),
                 bool(env, "MXDOCTOR_ALLOW_SEND", false),
+                domains(env.get("MXDOCTOR_SEND_DOMAINS")),
                 hostPort(env, "MXDOCTOR_CONTROL_HOST"),
                 new Timeouts(
                         Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_CONNECT_TIMEOUT",
@@ -191,6 +195,21 @@ public record Config(
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("MXDOCTOR_ALLOW_TARGETS: " + e.getMessage()
                         + "; expected CIDRs such as 127.0.0.0/8, ::1/128");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> domains(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            try {
+                out.add(Names.domain(part.strip(), false).ascii());
+            } catch (Names.InvalidNameException e) {
+                throw new IllegalArgumentException("MXDOCTOR_SEND_DOMAINS: " + e.getMessage());
             }
         }
         return out;

@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
             smtp.compareAndSet(null, new SmtpSettings(new Dialer(new TargetPolicy(config.allowTargets(),
                     config.dialablePorts()::contains), gate), tls,
                     config.timeouts(), config.ping() ? Pinger.system() : Pinger.DISABLED, config.smtpPort(), helo,
-                    config.mailFromAddress(helo), config.allowSend(), config.control()));
+                    config.mailFromAddress(helo), config.allowSend(), config.sendDomains(), config.control()));
             s = java.util.Objects.requireNonNull(smtp.get());
         }
         return s;

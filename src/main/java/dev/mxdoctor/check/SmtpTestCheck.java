@@ -89,7 +89,7 @@ public final class SmtpTestCheck {
             progress.update("Looking up MX for " + request.recipient().domain().display() + "…");
             evidence = mx.resolve(domain, servers, trace, deadline, progress);
         }
-        boolean sendAllowed = settings.allowSend();
+        Optional<String> sendRefusal = settings.sendRefusal(domain);
         Envelope envelope = new Envelope(sender, rcpt, Optional.empty());
         List<String> hostOrder = mtaOrder(evidence, transcript);
         Probes probes = new Probes(settings, executor, nanoTime);
@@ -100,7 +100,7 @@ public final class SmtpTestCheck {
         Optional<AddressProbe> point = SmtpTestEvidence.deliveryPoint(order);
         if (request.send() && point.isPresent() && point.get().rcpt().filter(r -> r.isPositive()).isPresent()) {
             AddressProbe p = point.get();
-            if (sendAllowed) {
+            if (sendRefusal.isEmpty()) {
                 progress.update("Sending the test message to " + p.host() + "…");
                 AddressProbe sent = probes.again(p, new Envelope(sender, rcpt,
                         Optional.of(message(sender, rcpt, settings.helo()))), transcript, deadline);
@@ -108,10 +108,10 @@ public final class SmtpTestCheck {
                 evidence = replace(evidence, p, sent);
                 point = SmtpTestEvidence.deliveryPoint(order);
             } else {
-                transcript.add(p.host(), p.address(), 'I', "--send: DATA not sent, MXDOCTOR_ALLOW_SEND is not true");
+                transcript.add(p.host(), p.address(), 'I', "--send: DATA not sent, " + sendRefusal.get());
             }
         }
-        SmtpTestEvidence e = new SmtpTestEvidence(evidence, rcpt, sender, order, point, request.send(), sendAllowed,
+        SmtpTestEvidence e = new SmtpTestEvidence(evidence, rcpt, sender, order, point, request.send(), sendRefusal,
                 request.via().isPresent());
         List<Finding> findings = SmtpTestRules.findings(e, control, clock.instant(),
                 settings.timeouts().slowGreeting());

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param order every probe in the order an MTA tries them (preference, equal preferences shuffled)
  * @param deliveryPoint the first address in that order that took the envelope (greeted, answered MAIL)
  * @param sendRequested whether {@code --send} was given
- * @param sendAllowed whether configuration allows DATA (MXDOCTOR_ALLOW_SEND)
+ * @param sendRefusal why configuration does not allow DATA here (MXDOCTOR_ALLOW_SEND, MXDOCTOR_SEND_DOMAINS), if not
  * @param via whether the MX look-up was skipped for a given host
  */
 public record SmtpTestEvidence(
@@ -21,7 +21,7 @@ public record SmtpTestEvidence(
         List<AddressProbe> order,
         Optional<AddressProbe> deliveryPoint,
         boolean sendRequested,
-        boolean sendAllowed,
+        Optional<String> sendRefusal,
         boolean via) {
 
     public SmtpTestEvidence {

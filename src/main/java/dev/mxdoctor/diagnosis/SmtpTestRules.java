@@ -162,8 +162,8 @@ public final class SmtpTestRules {
 
     private static Verdict accepted(SmtpTestEvidence e, AddressProbe d, String at, String primaryDown, SmtpReply r) {
         String sent = "";
-        if (e.sendRequested() && !e.sendAllowed()) {
-            sent = " The test message was not sent: MXDOCTOR_ALLOW_SEND is not true.";
+        if (e.sendRequested() && e.sendRefusal().isPresent()) {
+            sent = " The test message was not sent: " + e.sendRefusal().get() + ".";
         } else if (d.data().isPresent()) {
             SmtpReply data = d.data().get();
             if (!data.isPositive()) {

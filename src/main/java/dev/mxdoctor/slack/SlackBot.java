@@ -21,7 +21,9 @@ import dev.mxdoctor.history.History;
 import dev.mxdoctor.history.HistoryException;
 import dev.mxdoctor.history.RunSummary;
 import dev.mxdoctor.report.Report;
+import dev.mxdoctor.work.RateLimiter;
 import dev.mxdoctor.work.WorkerPool;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +55,8 @@ public final class SlackBot implements AutoCloseable {
     private final Cache<String, Boolean> seenEvents = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(15)).maximumSize(100_000).build();
     private final Supplier<String> metrics;
+    private final RateLimiter perUser;
+    private final RateLimiter perChannel;
     private @Nullable SocketModeApp socketMode;
     private @Nullable HttpEventsServer http;
 
@@ -77,6 +81,9 @@ public final class SlackBot implements AutoCloseable {
         this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser());
         this.poster = new Poster(slack, settings.botToken(), settings.postInterval());
         this.runner = new Runner(poster, checks, pool, history, settings.docsUrl());
+        this.perUser = new RateLimiter(settings.perUserPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
+        this.perChannel = new RateLimiter(settings.perChannelPerMinute(), Duration.ofMinutes(1),
+                Ticker.systemTicker());
         register();
     }
 
@@ -174,6 +181,16 @@ public final class SlackBot implements AutoCloseable {
         if (invocation.request() instanceof Request.Help h) {
             return Optional.of(SlackRender.help(h.topic().orElse(null)));
         }
+        Optional<String> refused = settings.access().refusal(user, channel, invocation.request());
+        if (refused.isPresent()) {
+            return Optional.of(":no_entry: " + refused.get());
+        }
+        if (!(invocation.request() instanceof Request.History)) {
+            Optional<String> limited = rateLimit(user, channel);
+            if (limited.isPresent()) {
+                return limited;
+            }
+        }
         if (invocation.request() instanceof Request.History h) {
             // Read off the ack path: the database may be slow, the ack may not.
             background(() -> answerPrivately(channel, user, thread, responseUrl, historyAnswer(h)));
@@ -206,6 +223,25 @@ public final class SlackBot implements AutoCloseable {
         } else {
             poster.ephemeral(channel, user, thread, text);
         }
+    }
+
+    /** Counts a check against its asker's and its channel's rate; says when the next is possible when over. */
+    private Optional<String> rateLimit(String user, String channel) {
+        Optional<Duration> wait = perUser.tryAcquire(user);
+        if (wait.isPresent()) {
+            return Optional.of(":hourglass: you have started " + settings.perUserPerMinute() + " checks in the last "
+                    + "minute; the next is possible in " + seconds(wait.get()) + " (MXDOCTOR_RATE_PER_USER)");
+        }
+        wait = perChannel.tryAcquire(channel);
+        if (wait.isPresent()) {
+            return Optional.of(":hourglass: this channel has started " + settings.perChannelPerMinute() + " checks in "
+                    + "the last minute; the next is possible in " + seconds(wait.get()) + " (MXDOCTOR_RATE_PER_CHANNEL)");
+        }
+        return Optional.empty();
+    }
+
+    private static String seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000) + " s";
     }
 
     /**

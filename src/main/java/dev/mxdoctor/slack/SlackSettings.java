@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param apiUrl SLACK_API_URL: base URL of the Web API (a proxy, or the fake Slack in tests)
  * @param postInterval MXDOCTOR_SLACK_POST_INTERVAL_MS: least time between two messages to one channel
  * @param docsUrl MXDOCTOR_DOCS_URL: where docs/findings.md is published, for links from findings
+ * @param access MXDOCTOR_SLACK_CHANNELS, MXDOCTOR_SLACK_USERS, MXDOCTOR_SEND_USERS
+ * @param perUserPerMinute MXDOCTOR_RATE_PER_USER: checks one person may start in a minute
+ * @param perChannelPerMinute MXDOCTOR_RATE_PER_CHANNEL: checks that may start in one channel in a minute
  */
 public record SlackSettings(
         String botToken,
@@ -23,7 +26,10 @@ public record SlackSettings(
         Duration postInterval,
         String docsUrl,
         int maxRunning,
-        int maxPerUser) {
+        int maxPerUser,
+        Access access,
+        int perUserPerMinute,
+        int perChannelPerMinute) {
 
     /** Socket Mode (an app token) or HTTP mode (a signing secret). */
     public boolean socketMode() {
@@ -61,7 +67,10 @@ public record SlackSettings(
                 integer(env, "MXDOCTOR_HTTP_PORT", 3000), Duration.ofMillis(integer(env,
                         "MXDOCTOR_SLACK_POST_INTERVAL_MS", 1000)),
                 value(env, "MXDOCTOR_DOCS_URL").orElse(""), integer(env, "MXDOCTOR_MAX_RUNS", 20),
-                integer(env, "MXDOCTOR_MAX_RUNS_PER_USER", 3));
+                integer(env, "MXDOCTOR_MAX_RUNS_PER_USER", 3),
+                new Access(Access.ids(value(env, "MXDOCTOR_SLACK_CHANNELS")), Access.ids(value(env,
+                        "MXDOCTOR_SLACK_USERS")), Access.ids(value(env, "MXDOCTOR_SEND_USERS"))),
+                integer(env, "MXDOCTOR_RATE_PER_USER", 20), integer(env, "MXDOCTOR_RATE_PER_CHANNEL", 60));
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

@@ -72,10 +72,14 @@ class SmtpTestCheckTest {
     }
 
     private Report run(String text, boolean allowSend) throws Exception {
+        return run(text, allowSend, List.of());
+    }
+
+    private Report run(String text, boolean allowSend, List<String> sendDomains) throws Exception {
         Request.SmtpTest t = (Request.SmtpTest) new CommandParser().parse(text).request();
-        SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")), p -> true)),
-                TlsSettings.load(Optional.empty()), FAST, Pinger.DISABLED, mx1.port(), "mxdoctor.test",
-                "postmaster@mxdoctor.test", allowSend, Optional.empty());
+        SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")),
+                p -> true)), TlsSettings.load(Optional.empty()), FAST, Pinger.DISABLED, mx1.port(), "mxdoctor.test",
+                "postmaster@mxdoctor.test", allowSend, sendDomains, Optional.empty());
         SmtpTestCheck check = new SmtpTestCheck(
                 new UpstreamDnsClient(Duration.ofMillis(300), 1, executor, System::nanoTime),
                 new Resolvers(List.of(dns.address()), LOOPBACK_DNS), dns.port(), settings, executor, CLOCK, System::nanoTime,
@@ -225,6 +229,17 @@ class SmtpTestCheckTest {
         assertThat(r.mx()).extracting(m -> m.probes().get(0).host()).containsExactly("a.twice.test", "b.twice.test");
         assertThat(r.transcript()).anySatisfy(t -> assertThat(t.line())
                 .isEqualTo("the same address as a.twice.test: probed once, its dialogue is there"));
+    }
+
+    @Test
+    void run_sendToADomainOutsideSendDomains_stopsBeforeDataAndNamesTheSetting() throws Exception {
+        Report r = run("smtptest alice@corp.test --send", true, List.of("example.org"));
+        assertThat(r.verdict().summary()).endsWith("The test message was not sent: corp.test is not among "
+                + "MXDOCTOR_SEND_DOMAINS.");
+        assertThat(mx1.received()).doesNotContain("DATA");
+        Report allowed = run("smtptest alice@corp.test --send", true, List.of("test"));
+        assertThat(mx1.received()).contains("DATA");
+        assertThat(allowed.verdict().summary()).doesNotContain("not sent");
     }
 
     @Test

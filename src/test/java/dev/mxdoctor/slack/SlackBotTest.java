@@ -96,8 +96,14 @@ class SlackBotTest {
     }
 
     private SlackBot socketBot(BiFunction<Invocation, Progress, Report> checks) throws Exception {
+        return socketBot(checks, Map.of());
+    }
+
+    private SlackBot socketBot(BiFunction<Invocation, Progress, Report> checks, Map<String, String> extra)
+            throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_APP_TOKEN",
                 "xapp-test", "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0"));
+        env.putAll(extra);
         bot = new SlackBot(SlackSettings.fromEnvironment(env), checks, history, engine::metrics);
         bot.start(Duration.ofDays(90));
         return bot;
@@ -332,6 +338,26 @@ class SlackBotTest {
         assertThat(note.param("blocks")).contains("was interrupted").contains("\"rerun\"").contains("mx ok.test");
         assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 5).get(0).state())
                 .isEqualTo("interrupted");
+    }
+
+    @Test
+    void slashCommand_notAllowedOrOverTheRate_isAnsweredPrivatelyWithTheSetting() throws Exception {
+        socketBot(engine::run, Map.of("MXDOCTOR_SLACK_USERS", "U0ALICE", "MXDOCTOR_RATE_PER_USER", "1"));
+        String send = slack.sendEnvelope("slash_commands", slashPayload("/smtptest", "alice@ok.test --send", "C40",
+                slack.responseUrl("r40")), 0);
+        assertThat(slack.awaitAck(send, WAIT).getAsJsonObject("payload").get("text").getAsString())
+                .contains("MXDOCTOR_SEND_USERS");
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C41", slack.responseUrl("r41")), 0);
+        awaitRun("C41");
+        String again = slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C41",
+                slack.responseUrl("r42")), 0);
+        assertThat(slack.awaitAck(again, WAIT).getAsJsonObject("payload").get("text").getAsString())
+                .contains("the next is possible in").contains("MXDOCTOR_RATE_PER_USER");
+        String stranger = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mx", "ok.test", "C41", "U0BOB",
+                slack.responseUrl("r43")), 0);
+        assertThat(slack.awaitAck(stranger, WAIT).getAsJsonObject("payload").get("text").getAsString())
+                .contains("MXDOCTOR_SLACK_USERS");
+        assertThat(bot.acceptedRuns()).isEqualTo(1);
     }
 
     @Test
