@@ -8,7 +8,11 @@ import dev.mxdoctor.history.RunRecord;
 import dev.mxdoctor.history.RunState;
 import dev.mxdoctor.report.ErrorId;
 import dev.mxdoctor.work.WorkerPool;
+import dev.mxdoctor.command.Request;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.List;
 import java.util.HexFormat;
@@ -28,9 +32,35 @@ final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
 
-    /** One run: what was asked, by whom, and where the answer goes. */
+    /**
+     * One run: what was asked, by whom, and where the answer goes.
+     *
+     * @param shareable whether it may share an identical run already in flight (not for a Re-run: that asks anew)
+     */
     record Spec(String runId, String commandLine, Invocation invocation, String user, String channel,
-            @Nullable String threadTs, @Nullable String responseUrl, @Nullable String workspace) {}
+            @Nullable String threadTs, @Nullable String responseUrl, @Nullable String workspace, boolean shareable) {}
+
+    /** Runs in flight that an identical request may share: the same request, cache bypassed or not. */
+    private record SharedKey(Request request, boolean fresh) {}
+
+    private record SharedRun(CompletableFuture<Report> report, String user, Instant started) {}
+
+    private final ConcurrentHashMap<SharedKey, SharedRun> inFlight = new ConcurrentHashMap<>();
+
+    /** The report of a shared run, as if this thread had run it (its failure is this run's failure). */
+    private static Report join(CompletableFuture<Report> report) {
+        try {
+            return report.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof LinkageError l) {
+                throw l;
+            }
+            throw e;
+        }
+    }
 
     private final Poster poster;
     private final BiFunction<Invocation, Progress, Report> checks;
@@ -105,8 +135,29 @@ final class Runner {
         Progress progress = viaResponseUrl || parentTs == null ? Progress.NONE : throttled(spec, parentTs);
         Report report;
         RunState state;
+        Optional<String> sharedWith = Optional.empty();
         try {
-            report = checks.apply(spec.invocation(), progress);
+            SharedRun mine = new SharedRun(new CompletableFuture<>(), spec.user(), Instant.now());
+            SharedKey key = new SharedKey(spec.invocation().request(), spec.invocation().fresh());
+            SharedRun earlier = spec.shareable() ? inFlight.putIfAbsent(key, mine) : null;
+            if (earlier != null) {
+                // The same check is already running for someone: one run, both answered, each in their own message.
+                long ago = Duration.between(earlier.started(), Instant.now()).toSeconds();
+                sharedWith = Optional.of("same check started " + ago + " s ago by <@" + earlier.user()
+                        + ">; one run answered both");
+                progress.update("The same check is already running (started " + ago + " s ago); waiting for it…");
+                report = join(earlier.report());
+            } else {
+                try {
+                    report = checks.apply(spec.invocation(), progress);
+                    mine.report().complete(report);
+                } catch (RuntimeException | LinkageError e) {
+                    mine.report().completeExceptionally(e);
+                    throw e;
+                } finally {
+                    inFlight.remove(key, mine);
+                }
+            }
             boolean interrupted = Thread.interrupted(); // clear it: the answer must still reach Slack
             state = pool.isCancelled(spec.runId()) || interrupted ? RunState.CANCELLED : RunState.DONE;
         } catch (RuntimeException | LinkageError e) {
@@ -118,16 +169,16 @@ final class Runner {
             return;
         }
         List<String> changes = run.finish(report, state);
-        deliver(spec, report, state, changes, parentTs, viaResponseUrl);
+        deliver(spec, report, state, changes, sharedWith, parentTs, viaResponseUrl);
     }
 
     /**
      * Posts the answer: the summary in place of the parent message, then findings and transcript in its thread. A
      * thread reply that fails costs that reply (and a note), never the summary already posted.
      */
-    private void deliver(Spec spec, Report report, RunState state, List<String> changes, @Nullable String parentTs,
-            boolean viaResponseUrl) {
-        String note = state == RunState.CANCELLED ? "cancelled: this is what was seen before" : "";
+    private void deliver(Spec spec, Report report, RunState state, List<String> changes, Optional<String> sharedWith,
+            @Nullable String parentTs, boolean viaResponseUrl) {
+        String note = state == RunState.CANCELLED ? "cancelled: this is what was seen before" : sharedWith.orElse("");
         if (history.problem().isPresent()) {
             note = (note.isEmpty() ? "" : note + " · ") + "not in the history (database unavailable)";
         }

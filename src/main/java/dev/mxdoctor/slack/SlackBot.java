@@ -122,7 +122,7 @@ public final class SlackBot implements AutoCloseable {
             String channel = p.getChannel().getId();
             String thread = p.getContainer().getThreadTs() != null ? p.getContainer().getThreadTs()
                     : p.getContainer().getMessageTs();
-            start(commandLine, p.getUser().getId(), channel, thread, p.getResponseUrl())
+            start(commandLine, p.getUser().getId(), channel, thread, p.getResponseUrl(), false)
                     .ifPresent(problem -> background(() -> poster.ephemeral(channel, p.getUser().getId(), thread,
                             problem)));
             return ctx.ack();
@@ -134,7 +134,7 @@ public final class SlackBot implements AutoCloseable {
             String user = p.getUser().getId();
             String channel = parts[0].isEmpty() ? user : parts[0];
             String thread = parts[1].isEmpty() ? null : parts[1];
-            start(parts[2], user, channel, thread, null)
+            start(parts[2], user, channel, thread, null, false)
                     .ifPresent(problem -> background(() -> poster.ephemeral(channel, user, thread, problem)));
             return ctx.ack();
         });
@@ -172,6 +172,12 @@ public final class SlackBot implements AutoCloseable {
      */
     Optional<String> start(String commandLine, String user, String channel, @Nullable String thread,
             @Nullable String responseUrl) {
+        return start(commandLine, user, channel, thread, responseUrl, true);
+    }
+
+    /** As above; {@code shareable} false for a Re-run, which asks for a run of its own. */
+    Optional<String> start(String commandLine, String user, String channel, @Nullable String thread,
+            @Nullable String responseUrl, boolean shareable) {
         Invocation invocation;
         try {
             invocation = parser.parse(commandLine);
@@ -197,7 +203,7 @@ public final class SlackBot implements AutoCloseable {
             return Optional.empty();
         }
         Runner.Spec spec = new Runner.Spec(Runner.newRunId(), commandLine.strip(), invocation, user, channel, thread,
-                responseUrl, null);
+                responseUrl, null, shareable);
         try {
             runner.submit(spec);
             return Optional.empty();

@@ -361,6 +361,36 @@ class SlackBotTest {
     }
 
     @Test
+    void identicalCommandsInFlight_shareOneRunAndBothAreAnswered() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch secondRun = new java.util.concurrent.CountDownLatch(1);
+        socketBot((inv, progress) -> {
+            if (runs.incrementAndGet() == 2) {
+                secondRun.countDown(); // only if sharing failed: then the first stops waiting at once
+            } else {
+                try {
+                    // Holds the first run open while the second arrives; a bound, not a timing assumption.
+                    secondRun.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return engine.run(inv, progress);
+        });
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C50", slack.responseUrl("r50")), 0);
+        slack.await(cs -> !of(cs, "chat.postMessage", "C50").isEmpty(), WAIT, "the first run's message");
+        slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mx", "ok.test", "C51", "U0BOB",
+                slack.responseUrl("r51")), 0);
+        awaitRun("C50");
+        List<Call> calls = awaitRun("C51");
+        assertThat(runs).hasValue(1);
+        assertThat(of(calls, "chat.update", "C51").stream().filter(c -> c.param("blocks").contains("Re-run"))
+                .findFirst().orElseThrow().param("blocks")).contains("same check started")
+                .contains("by <@U0ALICE>");
+        assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 5)).hasSize(2);
+    }
+
+    @Test
     void slashCommand_usageError_isAnsweredPrivatelyInTheAck() throws Exception {
         socketBot();
         String envelope = slack.sendEnvelope("slash_commands", slashPayload("/mx", "exa$mple.com", "C1",
