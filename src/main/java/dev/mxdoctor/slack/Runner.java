@@ -82,20 +82,96 @@ final class Runner {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
-    /** Submits the run; false (with the reason told to the user) when the pool refuses it. */
+    /** Submits the run; throws (with the reason for the user) when the pool refuses it. */
     void submit(Spec spec) throws WorkerPool.Rejected {
+        QueueNotice notice = new QueueNotice(spec);
         pool.submit(spec.runId(), spec.user(), new WorkerPool.Job() {
             @Override
             public void run() {
-                execute(spec);
+                execute(spec, notice.start());
+            }
+
+            @Override
+            public void queued(int ahead) {
+                notice.update(ahead);
             }
 
             @Override
             public void cancelledBeforeStart() {
                 LOG.info("run {} cancelled before it started", spec.runId());
+                notice.cancelled();
             }
         });
         accepted.incrementAndGet();
+    }
+
+    /**
+     * The parent message of a run that waits for a place: "queued, 3 checks ahead of yours", kept current (at most
+     * every {@value #QUEUE_UPDATE_SECONDS} s) off the caller's thread, and handed to the run when it starts.
+     */
+    private final class QueueNotice {
+        static final int QUEUE_UPDATE_SECONDS = 2;
+        private final Spec spec;
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private @Nullable String parentTs;
+        private boolean started;
+        private long lastUpdate;
+
+        QueueNotice(Spec spec) {
+            this.spec = spec;
+        }
+
+        void update(int ahead) {
+            Thread.ofVirtual().start(() -> {
+                lock.lock();
+                try {
+                    long now = System.nanoTime();
+                    if (started || (parentTs != null && now - lastUpdate < QUEUE_UPDATE_SECONDS * 1_000_000_000L)) {
+                        return;
+                    }
+                    SlackRender.Message m = SlackRender.running(spec.commandLine(), ahead == 0
+                            ? "Queued: yours is next…" : "Queued: " + ahead + " check" + (ahead == 1 ? "" : "s")
+                            + " ahead of yours…", spec.user(), spec.runId());
+                    if (parentTs == null) {
+                        parentTs = poster.post(spec.channel(), spec.threadTs(), m);
+                    } else {
+                        poster.update(spec.channel(), parentTs, m);
+                    }
+                    lastUpdate = now;
+                } catch (Poster.SlackError | RuntimeException e) {
+                    LOG.warn("run {}: queue position not shown: {}", spec.runId(), e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    lock.unlock();
+                }
+            });
+        }
+
+        /** The run starts: no more queue updates; its message, if one was posted. */
+        Optional<String> start() {
+            lock.lock();
+            try {
+                started = true;
+                return Optional.ofNullable(parentTs);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void cancelled() {
+            Optional<String> ts = start();
+            ts.ifPresent(t -> {
+                try {
+                    poster.update(spec.channel(), t, SlackRender.note(":no_entry_sign: `"
+                            + SlackRender.escape(spec.commandLine()) + "` was cancelled before it started."));
+                } catch (Poster.SlackError | RuntimeException e) {
+                    LOG.warn("run {}: could not say it was cancelled: {}", spec.runId(), e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
     }
 
     /** How many runs were accepted since start (for tests and metrics). */
@@ -103,7 +179,7 @@ final class Runner {
         return accepted.get();
     }
 
-    void execute(Spec spec) {
+    void execute(Spec spec, Optional<String> queuedMessage) {
         RunRecord record = new RunRecord(spec.runId(), Optional.ofNullable(spec.workspace()),
                 Optional.of(spec.channel()), Optional.ofNullable(spec.threadTs()), spec.user(),
                 spec.invocation().request().command(), spec.invocation().request().query(), Instant.now());
@@ -114,7 +190,12 @@ final class Runner {
             SlackRender.Message first = SlackRender.running(spec.commandLine(), "Checking " + subject(spec) + "…",
                     spec.user(), spec.runId());
             try {
-                parentTs = poster.post(spec.channel(), spec.threadTs(), first);
+                if (queuedMessage.isPresent()) {
+                    parentTs = queuedMessage.get(); // it waited in the queue: its message becomes the run's
+                    poster.update(spec.channel(), parentTs, first);
+                } else {
+                    parentTs = poster.post(spec.channel(), spec.threadTs(), first);
+                }
             } catch (Poster.SlackError e) {
                 if (!e.cannotPost() || spec.responseUrl() == null) {
                     throw e;

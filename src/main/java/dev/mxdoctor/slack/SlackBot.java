@@ -78,7 +78,7 @@ public final class SlackBot implements AutoCloseable {
         AppConfig.AppConfigBuilder config = AppConfig.builder().singleTeamBotToken(settings.botToken()).slack(slack);
         settings.signingSecret().ifPresent(config::signingSecret);
         this.app = new App(config.build());
-        this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser());
+        this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser(), settings.maxQueued());
         this.poster = new Poster(slack, settings.botToken(), settings.postInterval());
         this.runner = new Runner(poster, checks, pool, history, settings.docsUrl());
         this.perUser = new RateLimiter(settings.perUserPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());

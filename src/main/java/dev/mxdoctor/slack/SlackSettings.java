@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param access MXDOCTOR_SLACK_CHANNELS, MXDOCTOR_SLACK_USERS, MXDOCTOR_SEND_USERS
  * @param perUserPerMinute MXDOCTOR_RATE_PER_USER: checks one person may start in a minute
  * @param perChannelPerMinute MXDOCTOR_RATE_PER_CHANNEL: checks that may start in one channel in a minute
+ * @param maxQueued MXDOCTOR_MAX_QUEUED: checks that may wait for a place; beyond that askers are told to retry
  */
 public record SlackSettings(
         String botToken,
@@ -29,7 +30,8 @@ public record SlackSettings(
         int maxPerUser,
         Access access,
         int perUserPerMinute,
-        int perChannelPerMinute) {
+        int perChannelPerMinute,
+        int maxQueued) {
 
     /** Socket Mode (an app token) or HTTP mode (a signing secret). */
     public boolean socketMode() {
@@ -70,7 +72,8 @@ public record SlackSettings(
                 integer(env, "MXDOCTOR_MAX_RUNS_PER_USER", 3),
                 new Access(Access.ids(value(env, "MXDOCTOR_SLACK_CHANNELS")), Access.ids(value(env,
                         "MXDOCTOR_SLACK_USERS")), Access.ids(value(env, "MXDOCTOR_SEND_USERS"))),
-                integer(env, "MXDOCTOR_RATE_PER_USER", 20), integer(env, "MXDOCTOR_RATE_PER_CHANNEL", 60));
+                integer(env, "MXDOCTOR_RATE_PER_USER", 20), integer(env, "MXDOCTOR_RATE_PER_CHANNEL", 60),
+                integer(env, "MXDOCTOR_MAX_QUEUED", 100));
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

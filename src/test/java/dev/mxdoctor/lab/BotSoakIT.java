@@ -55,7 +55,8 @@ class BotSoakIT {
                 History history = History.open(env.get("MXDOCTOR_DB"), Clock.systemUTC(), History.Budgets.DEFAULT)) {
             SlackBot bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-soak",
                     "SLACK_APP_TOKEN", "xapp-soak", "SLACK_API_URL", slack.apiUrl(),
-                    "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history, engine::metrics);
+                    "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0", "MXDOCTOR_RATE_PER_USER", "1000",
+                    "MXDOCTOR_RATE_PER_CHANNEL", "1000")), engine::run, history, engine::metrics);
             try {
                 bot.start(Duration.ofDays(90));
                 List<String> channels = new ArrayList<>();

@@ -391,6 +391,48 @@ class SlackBotTest {
     }
 
     @Test
+    void overTheRunningCap_waitsInTheQueueSaysWhereItStandsAndRunsInThatMessage() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        socketBot((inv, progress) -> {
+            if (runs.incrementAndGet() == 1) {
+                try {
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS); // holds the only place
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return engine.run(inv, progress);
+        }, Map.of("MXDOCTOR_MAX_RUNS", "1", "MXDOCTOR_MAX_QUEUED", "1"));
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C60", slack.responseUrl("r60")), 0);
+        slack.await(cs -> !of(cs, "chat.postMessage", "C60").isEmpty(), WAIT, "the first run's message");
+        slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mx", "other.test", "C61", "U0BOB",
+                slack.responseUrl("r61")), 0);
+        Call queued = slack.await(cs -> !of(cs, "chat.postMessage", "C61").isEmpty(), WAIT, "the queued message")
+                .stream().filter(c -> c.method().equals("chat.postMessage") && "C61".equals(c.param("channel")))
+                .findFirst().orElseThrow();
+        assertThat(queued.param("blocks")).contains("Queued: yours is next").contains("Cancel");
+        // The queue holds one: a third asker is told to retry, in the ack.
+        String third = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mx", "third.test", "C62", "U0CAROL",
+                slack.responseUrl("r62")), 0);
+        assertThat(slack.awaitAck(third, WAIT).getAsJsonObject("payload").get("text").getAsString())
+                .contains("mxdoctor is busy");
+        release.countDown();
+        awaitRunSummary("C61");
+        List<Call> c61 = of(slack.calls("chat.postMessage"), "chat.postMessage", "C61").stream()
+                .filter(c -> c.param("thread_ts") == null).toList();
+        assertThat(c61).as("one parent message, reused when the run started").hasSize(1);
+        assertThat(of(slack.calls("chat.update"), "chat.update", "C61")).allSatisfy(u ->
+                assertThat(u.param("ts")).isEqualTo(queued.ts()));
+    }
+
+    /** Waits until the run's parent message carries its verdict (a chat.update with the Re-run button). */
+    private void awaitRunSummary(String channel) throws InterruptedException {
+        slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.update") && channel.equals(
+                c.param("channel")) && c.param("blocks").contains("Re-run")), WAIT, "the summary in " + channel);
+    }
+
+    @Test
     void slashCommand_usageError_isAnsweredPrivatelyInTheAck() throws Exception {
         socketBot();
         String envelope = slack.sendEnvelope("slash_commands", slashPayload("/mx", "exa$mple.com", "C1",
