@@ -185,54 +185,51 @@ public record Config(
     }
 
     private static List<Cidr> cidrs(@Nullable String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        List<Cidr> out = new ArrayList<>();
-        for (String part : value.split(",")) {
+        return list(value, part -> {
             try {
-                out.add(Cidr.parse(part));
+                return Cidr.parse(part);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("MXDOCTOR_ALLOW_TARGETS: " + e.getMessage()
                         + "; expected CIDRs such as 127.0.0.0/8, ::1/128");
             }
+        });
+    }
+
+    /** The items of a comma-separated setting, each read by {@code item} (which names the setting when it fails). */
+    private static <T> List<T> list(@Nullable String value, java.util.function.Function<String, T> item) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            out.add(item.apply(part.strip()));
         }
         return out;
     }
 
     private static List<String> domains(@Nullable String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (String part : value.split(",")) {
+        return list(value, part -> {
             try {
-                out.add(Names.domain(part.strip(), false).ascii());
+                return Names.domain(part, false).ascii();
             } catch (Names.InvalidNameException e) {
                 throw new IllegalArgumentException("MXDOCTOR_SEND_DOMAINS: " + e.getMessage());
             }
-        }
-        return out;
+        });
     }
 
     private static List<Integer> ports(@Nullable String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        List<Integer> out = new ArrayList<>();
-        for (String part : value.split(",")) {
+        return list(value, part -> {
             try {
-                int port = Integer.parseInt(part.strip());
-                if (port < 1 || port > 65535) {
-                    throw new NumberFormatException();
+                int port = Integer.parseInt(part);
+                if (port >= 1 && port <= 65535) {
+                    return port;
                 }
-                out.add(port);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("MXDOCTOR_ALLOW_PORTS: '" + part.strip() + "' is not a port; "
-                        + "expected port numbers such as 2526, 10025");
+                // said below
             }
-        }
-        return out;
+            throw new IllegalArgumentException("MXDOCTOR_ALLOW_PORTS: '" + part + "' is not a port; expected port "
+                    + "numbers such as 2526, 10025");
+        });
     }
 
     /**

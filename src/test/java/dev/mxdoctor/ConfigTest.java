@@ -1,0 +1,46 @@
+package dev.mxdoctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+    private static final Map<String, String> BASE = Map.of("MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_DNS",
+            "127.0.0.1", "HOME", "/home/ann");
+
+    private static Config config(String... keyValues) {
+        Map<String, String> env = new java.util.HashMap<>(BASE);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            env.put(keyValues[i], keyValues[i + 1]);
+        }
+        return Config.fromEnvironment(env);
+    }
+
+    @Test
+    void db_default_isInTheUsersDataDirectoryNeverTheWorkingDirectory() {
+        assertThat(config().db()).contains("jdbc:sqlite:/home/ann/.local/share/mxdoctor/history.db");
+        assertThat(config("XDG_DATA_HOME", "/data").db()).contains("jdbc:sqlite:/data/mxdoctor/history.db");
+        assertThat(config("XDG_DATA_HOME", "relative/ignored").db())
+                .contains("jdbc:sqlite:/home/ann/.local/share/mxdoctor/history.db");
+        assertThat(config("MXDOCTOR_DB", "none").db()).isEmpty();
+        assertThatThrownBy(() -> config("MXDOCTOR_DB", "mysql://db?password=hunter2"))
+                .hasMessageContaining("MXDOCTOR_DB").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void lists_commaSeparated_areReadAndBadItemsNamed() {
+        Config c = config("MXDOCTOR_ALLOW_PORTS", "2526, 10025", "MXDOCTOR_SEND_DOMAINS", "Example.ORG, test",
+                "MXDOCTOR_ALLOW_TARGETS", "127.0.2.0/24, ::1/128");
+        assertThat(c.allowPorts()).containsExactly(2526, 10025);
+        assertThat(c.dialablePorts()).contains(25, 465, 587, 2525, 2526, 10025);
+        assertThat(c.sendDomains()).containsExactly("example.org", "test");
+        assertThat(c.allowTargets()).hasSize(2);
+        assertThatThrownBy(() -> config("MXDOCTOR_ALLOW_PORTS", "25,http")).hasMessageContaining("'http' is not a port");
+        assertThatThrownBy(() -> config("MXDOCTOR_ALLOW_PORTS", "70000")).hasMessageContaining("MXDOCTOR_ALLOW_PORTS");
+        assertThatThrownBy(() -> config("MXDOCTOR_SEND_DOMAINS", "exa$mple.com"))
+                .hasMessageContaining("MXDOCTOR_SEND_DOMAINS");
+    }
+}
