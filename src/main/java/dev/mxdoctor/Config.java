@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param resolvers MXDOCTOR_DNS, or empty for the system's resolvers
  * @param nameServerPort MXDOCTOR_NS_PORT: where authoritative name servers are asked (53; the lab uses its own)
  * @param timeout MXDOCTOR_TIMEOUT: a run's overall deadline unless --timeout says otherwise
+ * @param maxTimeout MXDOCTOR_MAX_TIMEOUT: the longest deadline a --timeout may ask for
  * @param dnsAttemptTimeout MXDOCTOR_DNS_TIMEOUT: how long one DNS attempt waits
  * @param dnsAttempts MXDOCTOR_DNS_ATTEMPTS: tries per resolver before the next one
  * @param cacheSize MXDOCTOR_DNS_CACHE_SIZE: DNS cache entries at most
@@ -47,6 +48,7 @@ public record Config(
         List<InetSocketAddress> resolvers,
         int nameServerPort,
         Duration timeout,
+        Duration maxTimeout,
         Duration dnsAttemptTimeout,
         int dnsAttempts,
         long cacheSize,
@@ -79,6 +81,7 @@ public record Config(
                 resolvers(env.get("MXDOCTOR_DNS")),
                 intSetting(env, "MXDOCTOR_NS_PORT", 53, 1, 65535),
                 Duration.ofSeconds(intSetting(env, "MXDOCTOR_TIMEOUT", 60, 1, 600)),
+                Duration.ofSeconds(intSetting(env, "MXDOCTOR_MAX_TIMEOUT", 300, 1, 600)),
                 Duration.ofMillis(intSetting(env, "MXDOCTOR_DNS_TIMEOUT_MS", 2000, 10, 60_000)),
                 intSetting(env, "MXDOCTOR_DNS_ATTEMPTS", 2, 1, 10),
                 intSetting(env, "MXDOCTOR_DNS_CACHE_SIZE", 10_000, 1, 10_000_000),

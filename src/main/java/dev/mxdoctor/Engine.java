@@ -110,7 +110,9 @@ public final class Engine implements AutoCloseable {
     /** Runs a check request; {@code help} is the caller's to answer, as it needs no engine. */
     public Report run(Invocation invocation, Progress progress) {
         DnsClient dns = invocation.fresh() ? cache.bypassing() : cache;
-        Duration timeout = invocation.timeout().orElse(config.timeout());
+        // A user's --timeout is bounded by configuration: a chat command must not hold a worker for long.
+        Duration asked = invocation.timeout().orElse(config.timeout());
+        Duration timeout = asked.compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : asked;
         return switch (invocation.request()) {
             case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), Optional.of(smtp()), executor,
                     clock, System::nanoTime).run(mx, timeout, progress);

@@ -79,6 +79,10 @@ final class Dialogue {
             listener.note("not probed: " + e.getMessage());
             return;
         } catch (IOException e) {
+            if (e instanceof SocketTimeoutException && deadlineCame(deadline)) {
+                cutByDeadline(s, Stage.CONNECT, listener);
+                return;
+            }
             ConnectFailure f = ConnectFailure.of(e, s.address, min(timeouts.connect(), deadline));
             s.fail(f.outcome(), Stage.CONNECT, f.why());
             listener.note(f.why());
@@ -136,7 +140,7 @@ final class Dialogue {
             }
             quit(session, deadline);
         } catch (IOException e) {
-            failMidDialogue(s, s.stage, e, listener);
+            failMidDialogue(s, s.stage, e, listener, deadline);
         } finally {
             session.close();
         }
@@ -191,8 +195,27 @@ final class Dialogue {
         }
     }
 
-    private static void failMidDialogue(State s, Stage stage, IOException e, SmtpListener listener) {
-        if (e instanceof SocketTimeoutException) {
+    /**
+     * Whether a wait that timed out was cut by the run's deadline rather than by the stage's own timeout: then it says
+     * nothing about the server.
+     */
+    private static boolean deadlineCame(Deadline deadline) {
+        return deadline.remaining().toMillis() < DEADLINE_SLACK_MILLIS;
+    }
+
+    /** A timeout this close to the run's deadline is the deadline's. */
+    private static final long DEADLINE_SLACK_MILLIS = 50;
+
+    private static void cutByDeadline(State s, Stage stage, SmtpListener listener) {
+        s.fail(Outcome.DEADLINE, stage, "the run's deadline came");
+        listener.note("the run's deadline came before the " + stage.label() + " stage finished");
+    }
+
+    private static void failMidDialogue(State s, Stage stage, IOException e, SmtpListener listener,
+            Deadline deadline) {
+        if (e instanceof SocketTimeoutException && deadlineCame(deadline)) {
+            cutByDeadline(s, stage, listener);
+        } else if (e instanceof SocketTimeoutException) {
             Outcome o = stage == Stage.GREETING ? Outcome.BANNER_TIMEOUT : Outcome.REPLY_TIMEOUT;
             s.fail(o, stage, stage == Stage.GREETING ? "no greeting in time" : "no reply in time");
             listener.note("timed out waiting for the " + (stage == Stage.GREETING ? "greeting" : "reply"));

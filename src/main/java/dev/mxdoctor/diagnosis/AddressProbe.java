@@ -62,7 +62,9 @@ public record AddressProbe(
         DISCONNECTED("disconnected"),
         REPLY_TIMEOUT("reply-timeout"),
         /** mxdoctor failed internally while probing it: says nothing about the host. */
-        NOT_PROBED("not-probed");
+        NOT_PROBED("not-probed"),
+        /** The run's own deadline (--timeout) came before the dialogue finished: says nothing about the host. */
+        DEADLINE("deadline");
 
         private final String label;
 
@@ -76,7 +78,7 @@ public record AddressProbe(
 
         /** Whether the address was not really tried (refused by policy, or no route from here). */
         public boolean notTried() {
-            return this == NOT_ALLOWED || this == NO_ROUTE_HERE || this == NOT_PROBED;
+            return this == NOT_ALLOWED || this == NO_ROUTE_HERE || this == NOT_PROBED || this == DEADLINE;
         }
 
         /** Whether the address could not be reached at all (nothing SMTP happened). */

@@ -269,6 +269,13 @@ public enum FindingCode {
                     + "the report and says nothing about the domain. The rest of the report stands.",
             "Run the check again; if it fails the same way, report the error id in the finding to mxdoctor's "
                     + "maintainers (the log has the details under that id)."),
+    RUN_DEADLINE_REACHED(Group.MXDOCTOR, WARNING, "The check ran out of time before this host finished",
+            "The run's own deadline (--timeout, or MXDOCTOR_TIMEOUT) came while the dialogue with this address was "
+                    + "still waiting; what it would have answered is unknown. Servers may be slow on purpose: a "
+                    + "tarpit delays its greeting, which RFC 5321 allows for up to five minutes.",
+            "Run the check again with a longer --timeout; if the host is slow every time, that is worth knowing "
+                    + "too (senders wait, but their queues grow).",
+            "RFC 5321 4.5.3.2"),
     // Blocklists
     IP_BLOCKLISTED(Group.BLOCKLISTS, ERROR, "The address is on a DNS blocklist",
             "A DNS blocklist lists the IP address: receivers using it refuse or mark mail from it.",

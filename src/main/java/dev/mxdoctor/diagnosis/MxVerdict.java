@@ -97,6 +97,11 @@ public final class MxVerdict {
             return Optional.of(new Verdict(Status.INCONCLUSIVE, "None of " + d + "'s MX addresses was probed: "
                     + "they are private, loopback or otherwise non-public addresses (MXDOCTOR_ALLOW_TARGETS)."));
         }
+        if (probes.stream().allMatch(p -> p.outcome().notTried())
+                && probes.stream().anyMatch(p -> p.outcome() == AddressProbe.Outcome.DEADLINE)) {
+            return Optional.of(new Verdict(Status.INCONCLUSIVE, "The check ran out of time before " + d + "'s MX "
+                    + "hosts answered; run it again with a longer --timeout."));
+        }
         if (probes.stream().allMatch(p -> p.outcome().notTried())) {
             return Optional.of(new Verdict(Status.INCONCLUSIVE, "None of " + d + "'s MX addresses could be probed "
                     + "from here (no route to them from this machine, or not allowed by configuration)."));

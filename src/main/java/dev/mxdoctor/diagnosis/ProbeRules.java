@@ -35,6 +35,8 @@ public final class ProbeRules {
                     where + ": " + failure + "."));
             case NOT_PROBED -> out.add(at(p, FindingCode.CHECK_INCOMPLETE, Stage.CONNECT,
                     where + " was not probed: " + failure + "."));
+            case DEADLINE -> out.add(at(p, FindingCode.RUN_DEADLINE_REACHED, stage,
+                    where + " had not finished the " + stage.label() + " stage when " + failure + "."));
             case REFUSED -> out.add(at(p, FindingCode.SMTP_CONNECT_REFUSED, Stage.CONNECT,
                     where + " refused the connection to port " + p.port() + pingSentence(p) + "."));
             case TIMEOUT, UNREACHABLE -> out.add(at(p, FindingCode.SMTP_CONNECT_TIMEOUT, Stage.CONNECT,

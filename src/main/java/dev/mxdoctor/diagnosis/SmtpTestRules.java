@@ -99,6 +99,11 @@ public final class SmtpTestRules {
             return new Verdict(Status.INCONCLUSIVE, "No server for " + rcpt + " was contacted: its addresses are "
                     + "private, loopback or otherwise non-public (MXDOCTOR_ALLOW_TARGETS).");
         }
+        if (e.order().stream().allMatch(p -> p.outcome().notTried())
+                && e.order().stream().anyMatch(p -> p.outcome() == AddressProbe.Outcome.DEADLINE)) {
+            return new Verdict(Status.INCONCLUSIVE, "The check ran out of time before the servers for " + rcpt
+                    + " answered; run it again with a longer --timeout.");
+        }
         if (e.order().stream().allMatch(p -> p.outcome().notTried())) {
             return new Verdict(Status.INCONCLUSIVE, "No server for " + rcpt + " could be contacted from here (no "
                     + "route from this machine, or not allowed by configuration).");

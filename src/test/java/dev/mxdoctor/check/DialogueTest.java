@@ -118,6 +118,22 @@ class DialogueTest {
     }
 
     @Test
+    void run_runDeadlineBeforeTheGreeting_isTheDeadlineNotTheServer() {
+        FakeSmtpServer silent = server().greeting(FakeSmtpServer.Greeting.SILENT);
+        Dialer dialer = new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")), p -> true));
+        Dialogue d = new Dialogue(dialer, TlsSettings.load(Optional.empty()), FAST, "mxdoctor.test",
+                Pinger.DISABLED, System::nanoTime);
+        // The greeting may take 1 s (FAST), but the run has only 300 ms left.
+        AddressProbe p = d.run("mx.test", silent.address(), Optional.empty(), recorder(),
+                Deadline.after(Duration.ofMillis(300), System::nanoTime));
+        assertThat(p.outcome()).isEqualTo(AddressProbe.Outcome.DEADLINE);
+        assertThat(p.failedStage()).contains(dev.mxdoctor.diagnosis.Finding.Stage.GREETING);
+        assertThat(dev.mxdoctor.diagnosis.ProbeRules.findings(p, java.time.Instant.now(), Duration.ofSeconds(5)))
+                .extracting(dev.mxdoctor.diagnosis.Finding::code)
+                .containsExactly(dev.mxdoctor.diagnosis.FindingCode.RUN_DEADLINE_REACHED);
+    }
+
+    @Test
     void run_healthyServer_probeRecordsTheExactDialogue() {
         AddressProbe p = run(server(), Optional.empty());
         assertThat(p.outcome()).isEqualTo(Outcome.OK);

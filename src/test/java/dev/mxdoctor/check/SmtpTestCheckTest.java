@@ -76,7 +76,8 @@ class SmtpTestCheckTest {
     }
 
     private Report run(String text, boolean allowSend, List<String> sendDomains) throws Exception {
-        Request.SmtpTest t = (Request.SmtpTest) new CommandParser().parse(text).request();
+        dev.mxdoctor.command.Invocation invocation = new CommandParser().parse(text);
+        Request.SmtpTest t = (Request.SmtpTest) invocation.request();
         SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")),
                 p -> true)), TlsSettings.load(Optional.empty()), FAST, Pinger.DISABLED, mx1.port(), "mxdoctor.test",
                 "postmaster@mxdoctor.test", allowSend, sendDomains, Optional.empty());
@@ -84,7 +85,7 @@ class SmtpTestCheckTest {
                 new UpstreamDnsClient(Duration.ofMillis(300), 1, executor, System::nanoTime),
                 new Resolvers(List.of(dns.address()), LOOPBACK_DNS), dns.port(), settings, executor, CLOCK, System::nanoTime,
                 new SplittableRandom(7));
-        return check.run(t, Duration.ofSeconds(10), Progress.NONE);
+        return check.run(t, invocation.timeout().orElse(Duration.ofSeconds(10)), Progress.NONE);
     }
 
     private Report run(String text) throws Exception {
@@ -240,6 +241,17 @@ class SmtpTestCheckTest {
         Report allowed = run("smtptest alice@corp.test --send", true, List.of("test"));
         assertThat(mx1.received()).contains("DATA");
         assertThat(allowed.verdict().summary()).doesNotContain("not sent");
+    }
+
+    @Test
+    void run_deadlineBeforeAnyServerGreets_isInconclusiveNotFailing() throws Exception {
+        mx1.greeting(FakeSmtpServer.Greeting.SILENT);
+        mx2.greeting(FakeSmtpServer.Greeting.SILENT);
+        Report r = run("smtptest alice@corp.test --timeout 1");
+        assertThat(r.verdict().status()).isEqualTo(Status.INCONCLUSIVE);
+        assertThat(r.verdict().summary()).contains("ran out of time").contains("--timeout");
+        assertThat(r.findings()).extracting(f -> f.code()).contains(FindingCode.RUN_DEADLINE_REACHED)
+                .doesNotContain(FindingCode.SMTP_BANNER_TIMEOUT);
     }
 
     @Test
