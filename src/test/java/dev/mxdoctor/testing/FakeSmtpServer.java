@@ -156,6 +156,17 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxOpen = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The most connections this server held at once, as it saw them (its end closes a moment after the client's,
+     * so this may count one more than the client held).
+     */
+    public int maxOpen() {
+        return maxOpen.get();
+    }
+
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
@@ -171,7 +182,14 @@ public final class FakeSmtpServer implements AutoCloseable {
             try {
                 Socket s = server.accept();
                 connections.incrementAndGet();
-                Thread.ofVirtual().start(() -> serve(s));
+                Thread.ofVirtual().start(() -> {
+                    maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    try {
+                        serve(s);
+                    } finally {
+                        open.decrementAndGet();
+                    }
+                });
             } catch (IOException e) {
                 return;
             }
