@@ -116,10 +116,12 @@ class HostileServersTest {
         // The 10,000-line EHLO and the 100 kB line are refused as too long, not read for ever.
         assertThat(runs.stream().map(CompletableFuture::join).map(AddressProbe::outcome).distinct())
                 .contains(AddressProbe.Outcome.PROTOCOL_ERROR, AddressProbe.Outcome.BANNER_TIMEOUT);
-        long fdsAfter = settledFileDescriptors(fdsBefore);
+        // The JDK may open a descriptor or two of its own on the way (a poller, a jar); a leak would be one per dialogue
+        // of a kind (22 and more), so a small allowance cannot hide one.
+        long allowance = 8;
+        long fdsAfter = settledFileDescriptors(fdsBefore + allowance);
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
-        // 200 leaked sockets would be 200 descriptors more.
-        assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore);
+        assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + allowance);
         assertThat(threadsAfter).as("platform threads").isLessThanOrEqualTo(threadsBefore + 10);
     }
 }
