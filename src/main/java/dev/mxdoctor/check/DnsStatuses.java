@@ -20,7 +20,8 @@ final class DnsStatuses {
             case DnsResult.ServFail s -> new DnsStatus(Outcome.SERVFAIL, q + ": SERVFAIL" + from);
             case DnsResult.Refused s -> new DnsStatus(Outcome.REFUSED, q + ": REFUSED" + from);
             case DnsResult.Referral s -> new DnsStatus(Outcome.REFERRAL, q + ": a referral to "
-                    + s.nameServers().size() + " name servers" + from + " (the server does not recurse)");
+                    + s.nameServers().size() + " name server" + (s.nameServers().size() == 1 ? "" : "s") + from
+                    + " (the server does not recurse)");
             case DnsResult.TimedOut t -> new DnsStatus(Outcome.TIMEOUT, q + ": no answer from "
                     + t.query().servers().stream().map(s -> s.getAddress().getHostAddress()).distinct()
                             .reduce((a, b) -> a + ", " + b).orElse("")

@@ -65,34 +65,26 @@ public final class TextReport {
     private void mxTable(List<Report.MxEntry> mx, StringBuilder out) {
         boolean probed = mx.stream().anyMatch(m -> !m.probes().isEmpty());
         if (!probed) {
-            int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.host().length() + (m.implicit() ? 11 : 0))
-                    .max().orElse(4));
+            int hostWidth = Math.max(4, mx.stream().mapToInt(m -> hostCell(m).length()).max().orElse(4));
             String format = "  %-5s %-" + hostWidth + "s  %7s  %s%n";
             out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESSES")));
-            Integer previous = null;
             for (Report.MxEntry m : mx) {
-                String pref = previous != null && previous == m.preference() ? "  \"" : String.valueOf(m.preference());
-                previous = m.preference();
-                String host = m.implicit() ? m.host() + " (implicit)" : m.host();
-                String addresses = m.addresses().isEmpty() ? "(no address)" : String.join(", ", m.addresses());
-                out.append(String.format(format, pref, host, m.ttl() + "s", addresses));
+                String addresses = m.addresses().isEmpty() ? noAddress(m) : String.join(", ", m.addresses());
+                out.append(String.format(format, prefCell(m), hostCell(m), m.ttl() + "s", addresses));
             }
             return;
         }
-        int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.host().length() + (m.implicit() ? 11 : 0))
-                .max().orElse(4));
+        int hostWidth = Math.max(4, mx.stream().mapToInt(m -> hostCell(m).length()).max().orElse(4));
         int addressWidth = Math.max(7, mx.stream().flatMap(m -> m.addresses().stream()).mapToInt(String::length)
                 .max().orElse(7));
         String format = "  %-5s %-" + hostWidth + "s %6s  %-" + addressWidth + "s  %-15s %8s %9s  %s%n";
         out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESS", "PORT 25", "CONNECT", "GREETING",
                 "TLS")));
-        Integer previous = null;
         for (Report.MxEntry m : mx) {
-            String pref = previous != null && previous == m.preference() ? "  \"" : String.valueOf(m.preference());
-            previous = m.preference();
-            String host = m.implicit() ? m.host() + " (implicit)" : m.host();
+            String pref = prefCell(m);
+            String host = hostCell(m);
             if (m.probes().isEmpty()) {
-                out.append(String.format(format, pref, host, m.ttl() + "s", "(no address)", "", "", "", ""));
+                out.append(String.format(format, pref, host, m.ttl() + "s", noAddress(m), "", "", "", ""));
                 continue;
             }
             boolean first = true;
@@ -103,6 +95,21 @@ public final class TextReport {
                 first = false;
             }
         }
+    }
+
+    /** An implicit MX has no preference of its own: it is the domain's address, used when there are no MX records. */
+    private static String prefCell(Report.MxEntry m) {
+        return m.implicit() ? "-" : String.valueOf(m.preference());
+    }
+
+    private static String hostCell(Report.MxEntry m) {
+        return m.implicit() ? m.host() + " (implicit: the domain's own address)" : m.host();
+    }
+
+    /** Why a host has no address to show: an IP address written as an MX name is not looked up. */
+    private static String noAddress(Report.MxEntry m) {
+        return dev.mxdoctor.command.Names.ipLiteral(m.host()).isPresent() ? "(an IP address as MX name: not used)"
+                : "(no address)";
     }
 
     private String outcome(AddressProbe p) {
