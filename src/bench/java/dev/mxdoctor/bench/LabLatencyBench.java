@@ -42,10 +42,7 @@ public final class LabLatencyBench {
             System.err.println("the lab is not running: sudo lab/start");
             System.exit(2);
         }
-        Map<String, String> lab = new HashMap<>();
-        for (String l : Files.readAllLines(ready)) {
-            lab.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
-        }
+        Map<String, String> lab = dev.mxdoctor.lab.Lab.ready();
         List<LatencyProxy> proxies = new ArrayList<>();
         String[][] relays = {{"127.0.4.10", "127.0.2.10"}, {"127.0.4.20", "127.0.2.20"},
             {"127.0.4.13", "127.0.2.13"}, {"127.0.4.14", "127.0.2.14"}};

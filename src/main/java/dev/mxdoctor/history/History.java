@@ -111,18 +111,20 @@ public final class History implements AutoCloseable {
          */
         public List<String> finish(Report report, RunState state) {
             CompletableFuture<List<String>> changes = worker.write("record the end of run " + record.id(), s -> {
+                // Serialised once: stored as is, and read back as the snapshot that is compared.
+                String json = dev.mxdoctor.report.JsonReport.compact(report);
                 Optional<HistoryStore.Previous> previous = s.previous(record.command(), record.query(),
                         record.started());
                 List<String> c = List.of();
                 try {
-                    c = previous.map(p -> Changes.describe(Changes.between(p.snapshot(), Snapshot.of(report)),
+                    c = previous.map(p -> Changes.describe(Changes.between(p.snapshot(), Snapshot.fromJson(json)),
                             p.started(), report.started())).orElse(List.of());
                 } catch (RuntimeException e) {
                     // What changed is a side view: the run is recorded without it rather than not at all.
                     LOG.warn("history: comparing run {} with the one before failed, error id {}", record.id(),
                             dev.mxdoctor.report.ErrorId.next(), e);
                 }
-                s.finish(record.id(), report, c, state);
+                s.finish(record.id(), report, json, c, state);
                 return c;
             });
             return await(changes, budgets.answer(), "what changed since the previous run").orElse(List.of());

@@ -192,7 +192,12 @@ public final class HistoryStore implements AutoCloseable {
 
     /** Records how a run ended: its report (the JSON contract), findings and what changed. */
     public void finish(String id, Report report, List<String> changes, RunState state) throws HistoryException {
-        String json = JsonReport.compact(report);
+        finish(id, report, JsonReport.compact(report), changes, state);
+    }
+
+    /** As above, with the report already in its stored form ({@link JsonReport#compact}). */
+    void finish(String id, Report report, String json, List<String> changes, RunState state)
+            throws HistoryException {
         run("record the end of run " + id, c -> {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -239,15 +244,16 @@ public final class HistoryStore implements AutoCloseable {
     public List<RunSummary> interruptAbandoned(Instant now, Duration staleAfter, Predicate<String> gone)
             throws HistoryException {
         return run("mark interrupted runs", c -> {
-            List<RunSummary> running = query(c, "SELECT * FROM runs WHERE state = 'running' ORDER BY started_ms",
-                    s -> {});
+            List<RunSummary> running = query(c, "SELECT * FROM runs WHERE state = ? ORDER BY started_ms",
+                    s -> s.setString(1, RunState.RUNNING.label()));
             List<RunSummary> left = new ArrayList<>();
             long stale = now.minus(staleAfter).toEpochMilli();
-            try (PreparedStatement s = c.prepareStatement("UPDATE runs SET state = 'interrupted' WHERE id = ? AND "
-                    + "state = 'running'")) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE runs SET state = ? WHERE id = ? AND state = ?")) {
+                s.setString(1, RunState.INTERRUPTED.label());
+                s.setString(3, RunState.RUNNING.label());
                 for (RunSummary r : running) {
                     if (r.started().toEpochMilli() < stale || r.owner().map(gone::test).orElse(false)) {
-                        s.setString(1, r.id());
+                        s.setString(2, r.id());
                         if (s.executeUpdate() == 1) {
                             left.add(r);
                         }
