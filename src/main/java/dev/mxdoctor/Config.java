@@ -75,38 +75,87 @@ public record Config(
         sendDomains = List.copyOf(sendDomains);
     }
 
+    /**
+     * Reads every setting; when any is wrong, throws a {@link SettingsReader.ConfigurationException} listing all
+     * the problems, one line each.
+     */
     public static Config fromEnvironment(Map<String, String> env) {
+        SettingsReader r = new SettingsReader(env);
+        Config config = read(r, env);
+        r.check();
+        return config;
+    }
+
+    /** Reads the settings into {@code r}, which collects the problems (the caller checks them). */
+    static Config read(SettingsReader r, Map<String, String> env) {
         Timeouts d = Timeouts.DEFAULTS;
+        Optional<String> db = Optional.empty();
+        try {
+            db = db(env);
+        } catch (IllegalArgumentException e) {
+            r.problem(String.valueOf(e.getMessage()));
+        }
         return new Config(
-                resolvers(env.get("MXDOCTOR_DNS")),
-                intSetting(env, "MXDOCTOR_NS_PORT", 53, 1, 65535),
-                Duration.ofSeconds(intSetting(env, "MXDOCTOR_TIMEOUT", 60, 1, 600)),
-                Duration.ofSeconds(intSetting(env, "MXDOCTOR_MAX_TIMEOUT", 300, 1, 600)),
-                Duration.ofMillis(intSetting(env, "MXDOCTOR_DNS_TIMEOUT_MS", 2000, 10, 60_000)),
-                intSetting(env, "MXDOCTOR_DNS_ATTEMPTS", 2, 1, 10),
-                intSetting(env, "MXDOCTOR_DNS_CACHE_SIZE", 10_000, 1, 10_000_000),
-                intSetting(env, "MXDOCTOR_SMTP_PORT", 25, 1, 65535),
-                cidrs(env.get("MXDOCTOR_ALLOW_TARGETS")),
-                ports(env.get("MXDOCTOR_ALLOW_PORTS")),
-                intSetting(env, "MXDOCTOR_CONNECTIONS_PER_ADDRESS", 2, 1, 100),
-                Duration.ofMillis(intSetting(env, "MXDOCTOR_CONNECTION_INTERVAL_MS", 100, 0, 60_000)),
-                helo(env),
-                address(env, "MXDOCTOR_MAIL_FROM"),
-                Optional.ofNullable(env.get("MXDOCTOR_TLS_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of),
-                bool(env, "MXDOCTOR_ALLOW_SEND", false),
-                domains(env.get("MXDOCTOR_SEND_DOMAINS")),
-                hostPort(env, "MXDOCTOR_CONTROL_HOST"),
+                r.parsed("MXDOCTOR_DNS", List.of(), Config::resolvers),
+                r.integer("MXDOCTOR_NS_PORT", 53, 1, 65535),
+                Duration.ofSeconds(r.integer("MXDOCTOR_TIMEOUT", 60, 1, 600)),
+                Duration.ofSeconds(r.integer("MXDOCTOR_MAX_TIMEOUT", 300, 1, 600)),
+                Duration.ofMillis(r.integer("MXDOCTOR_DNS_TIMEOUT_MS", 2000, 10, 60_000)),
+                r.integer("MXDOCTOR_DNS_ATTEMPTS", 2, 1, 10),
+                r.integer("MXDOCTOR_DNS_CACHE_SIZE", 10_000, 1, 10_000_000),
+                r.integer("MXDOCTOR_SMTP_PORT", 25, 1, 65535),
+                r.parsed("MXDOCTOR_ALLOW_TARGETS", List.of(), SettingsReader.listOf(Config::cidr)),
+                r.parsed("MXDOCTOR_ALLOW_PORTS", List.of(), SettingsReader.listOf(Config::port)),
+                r.integer("MXDOCTOR_CONNECTIONS_PER_ADDRESS", 2, 1, 100),
+                Duration.ofMillis(r.integer("MXDOCTOR_CONNECTION_INTERVAL_MS", 100, 0, 60_000)),
+                r.parsed("MXDOCTOR_HELO", Optional.empty(), v -> Optional.of(hostName(v))),
+                r.parsed("MXDOCTOR_MAIL_FROM", Optional.empty(), v -> Optional.of(mailAddress(v))),
+                r.parsed("MXDOCTOR_TLS_CA_FILE", Optional.empty(), v -> Optional.of(readableFile(v))),
+                r.bool("MXDOCTOR_ALLOW_SEND", false),
+                r.parsed("MXDOCTOR_SEND_DOMAINS", List.of(), SettingsReader.listOf(Config::hostName)),
+                r.parsed("MXDOCTOR_CONTROL_HOST", Optional.empty(),
+                        v -> Optional.of(addresses(v, HostPort.SMTP_PORT).get(0))),
                 new Timeouts(
-                        Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_CONNECT_TIMEOUT",
+                        Duration.ofSeconds(r.integer("MXDOCTOR_SMTP_CONNECT_TIMEOUT",
                                 (int) d.connect().toSeconds(), 1, 300)),
-                        Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_GREETING_TIMEOUT",
+                        Duration.ofSeconds(r.integer("MXDOCTOR_SMTP_GREETING_TIMEOUT",
                                 (int) d.greeting().toSeconds(), 1, 300)),
-                        Duration.ofSeconds(intSetting(env, "MXDOCTOR_SMTP_COMMAND_TIMEOUT",
+                        Duration.ofSeconds(r.integer("MXDOCTOR_SMTP_COMMAND_TIMEOUT",
                                 (int) d.command().toSeconds(), 1, 300)),
                         d.dataEnd(), d.slowGreeting()),
-                bool(env, "MXDOCTOR_PING", true),
-                db(env),
-                intSetting(env, "MXDOCTOR_HISTORY_DAYS", 90, 1, 36500));
+                r.bool("MXDOCTOR_PING", true),
+                db,
+                r.integer("MXDOCTOR_HISTORY_DAYS", 90, 1, 36500));
+    }
+
+    /** The effective settings, defaults included and secrets masked, for the log line at start. */
+    public java.util.SortedMap<String, String> effective() {
+        java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+        m.put("MXDOCTOR_DNS", resolvers.isEmpty() ? "(system resolvers)" : SettingsReader.shown(resolvers));
+        m.put("MXDOCTOR_NS_PORT", String.valueOf(nameServerPort));
+        m.put("MXDOCTOR_TIMEOUT", timeout.toSeconds() + "s");
+        m.put("MXDOCTOR_MAX_TIMEOUT", maxTimeout.toSeconds() + "s");
+        m.put("MXDOCTOR_DNS_TIMEOUT_MS", String.valueOf(dnsAttemptTimeout.toMillis()));
+        m.put("MXDOCTOR_DNS_ATTEMPTS", String.valueOf(dnsAttempts));
+        m.put("MXDOCTOR_DNS_CACHE_SIZE", String.valueOf(cacheSize));
+        m.put("MXDOCTOR_SMTP_PORT", String.valueOf(smtpPort));
+        m.put("MXDOCTOR_ALLOW_TARGETS", SettingsReader.shown(allowTargets));
+        m.put("MXDOCTOR_ALLOW_PORTS", SettingsReader.shown(allowPorts));
+        m.put("MXDOCTOR_CONNECTIONS_PER_ADDRESS", String.valueOf(connectionsPerAddress));
+        m.put("MXDOCTOR_CONNECTION_INTERVAL_MS", String.valueOf(connectionInterval.toMillis()));
+        m.put("MXDOCTOR_HELO", helo.orElse("(this host's name)"));
+        m.put("MXDOCTOR_MAIL_FROM", mailFrom.orElse("(postmaster@ the HELO name)"));
+        m.put("MXDOCTOR_TLS_CA_FILE", SettingsReader.shown(tlsCaFile));
+        m.put("MXDOCTOR_ALLOW_SEND", String.valueOf(allowSend));
+        m.put("MXDOCTOR_SEND_DOMAINS", sendDomains.isEmpty() ? "(any)" : SettingsReader.shown(sendDomains));
+        m.put("MXDOCTOR_CONTROL_HOST", SettingsReader.shown(control));
+        m.put("MXDOCTOR_SMTP_CONNECT_TIMEOUT", timeouts.connect().toSeconds() + "s");
+        m.put("MXDOCTOR_SMTP_GREETING_TIMEOUT", timeouts.greeting().toSeconds() + "s");
+        m.put("MXDOCTOR_SMTP_COMMAND_TIMEOUT", timeouts.command().toSeconds() + "s");
+        m.put("MXDOCTOR_PING", String.valueOf(ping));
+        m.put("MXDOCTOR_DB", db.map(SettingsReader::maskUrl).orElse("none"));
+        m.put("MXDOCTOR_HISTORY_DAYS", String.valueOf(historyDays));
+        return m;
     }
 
     /**
@@ -125,7 +174,7 @@ public record Config(
         }
         if (!v.startsWith("jdbc:sqlite:") && !v.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("MXDOCTOR_DB must be a jdbc:sqlite: or jdbc:postgresql: URL, or none "
-                    + "to keep no history; not '" + v.replaceAll("(?i)password=[^&;]*", "password=***") + "'");
+                    + "to keep no history; not '" + SettingsReader.maskUrl(v) + "'");
         }
         return Optional.of(v);
     }
@@ -162,79 +211,6 @@ public record Config(
         return mailFrom.orElse("postmaster@" + heloName);
     }
 
-    /** MXDOCTOR_HELO when set; it must be a valid host name. */
-    private static Optional<String> helo(Map<String, String> env) {
-        String v = env.get("MXDOCTOR_HELO");
-        if (v == null || v.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Names.domain(v.strip(), false).ascii());
-        } catch (Names.InvalidNameException e) {
-            throw new IllegalArgumentException("MXDOCTOR_HELO: " + e.getMessage());
-        }
-    }
-
-    private static Optional<String> address(Map<String, String> env, String variable) {
-        String v = env.get(variable);
-        if (v == null || v.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(MailAddress.parse(v.strip()).ascii());
-        } catch (Names.InvalidNameException e) {
-            throw new IllegalArgumentException(variable + ": " + e.getMessage());
-        }
-    }
-
-    private static List<Cidr> cidrs(@Nullable String value) {
-        return list(value, part -> {
-            try {
-                return Cidr.parse(part);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("MXDOCTOR_ALLOW_TARGETS: " + e.getMessage()
-                        + "; expected CIDRs such as 127.0.0.0/8, ::1/128");
-            }
-        });
-    }
-
-    /** The items of a comma-separated setting, each read by {@code item} (which names the setting when it fails). */
-    private static <T> List<T> list(@Nullable String value, java.util.function.Function<String, T> item) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        List<T> out = new ArrayList<>();
-        for (String part : value.split(",")) {
-            out.add(item.apply(part.strip()));
-        }
-        return out;
-    }
-
-    private static List<String> domains(@Nullable String value) {
-        return list(value, part -> {
-            try {
-                return Names.domain(part, false).ascii();
-            } catch (Names.InvalidNameException e) {
-                throw new IllegalArgumentException("MXDOCTOR_SEND_DOMAINS: " + e.getMessage());
-            }
-        });
-    }
-
-    private static List<Integer> ports(@Nullable String value) {
-        return list(value, part -> {
-            try {
-                int port = Integer.parseInt(part);
-                if (port >= 1 && port <= 65535) {
-                    return port;
-                }
-            } catch (NumberFormatException e) {
-                // said below
-            }
-            throw new IllegalArgumentException("MXDOCTOR_ALLOW_PORTS: '" + part + "' is not a port; expected port "
-                    + "numbers such as 2526, 10025");
-        });
-    }
-
     /**
      * The ports mxdoctor may dial: the mail ports, MXDOCTOR_ALLOW_PORTS, and the ports configuration itself names
      * (MXDOCTOR_SMTP_PORT, MXDOCTOR_CONTROL_HOST's).
@@ -247,26 +223,6 @@ public record Config(
         return ports;
     }
 
-    private static Optional<InetSocketAddress> hostPort(Map<String, String> env, String variable) {
-        String v = env.get(variable);
-        if (v == null || v.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(addresses(variable, v.strip(), HostPort.SMTP_PORT).get(0));
-    }
-
-    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes", "1", "on" -> true;
-            case "false", "no", "0", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, not '" + v + "'");
-        };
-    }
-
     /** Parses "192.0.2.53, [2001:db8::53]:5353, 127.0.0.1:5300" with the same rules as {@code @resolver}. */
     static List<InetSocketAddress> resolvers(@Nullable String value) {
         if (value == null || value.isBlank()) {
@@ -274,17 +230,17 @@ public record Config(
         }
         List<InetSocketAddress> out = new ArrayList<>();
         for (String part : value.split(",")) {
-            out.addAll(addresses("MXDOCTOR_DNS", part.strip(), HostPort.DNS_PORT));
+            out.addAll(addresses(part.strip(), HostPort.DNS_PORT));
         }
         return out;
     }
 
-    private static List<InetSocketAddress> addresses(String variable, String spec, int defaultPort) {
+    private static List<InetSocketAddress> addresses(String spec, int defaultPort) {
         HostPort hp;
         try {
             hp = CommandParser.hostPort(spec, defaultPort);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": '" + spec + "' is not a server: " + e.getMessage());
+            throw new IllegalArgumentException("'" + spec + "' is not a server: " + e.getMessage(), e);
         }
         try {
             List<InetSocketAddress> out = new ArrayList<>();
@@ -293,23 +249,53 @@ public record Config(
             }
             return out;
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(variable + ": cannot resolve '" + spec + "'");
+            throw new IllegalArgumentException("cannot resolve '" + spec + "'", e);
         }
     }
 
-    private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
+    private static String hostName(String value) {
         try {
-            int n = Integer.parseInt(v.strip());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", not " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not '" + v + "'");
+            return Names.domain(value, false).ascii();
+        } catch (Names.InvalidNameException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    private static String mailAddress(String value) {
+        try {
+            return MailAddress.parse(value).ascii();
+        } catch (Names.InvalidNameException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Checked at start so that a bot is not found broken at its first mx; the content is read when needed. */
+    private static Path readableFile(String value) {
+        Path p = Path.of(value);
+        if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+            throw new IllegalArgumentException("'" + value + "' is not a readable file; expected a PEM file of CA "
+                    + "certificates");
+        }
+        return p;
+    }
+
+    private static Cidr cidr(String value) {
+        try {
+            return Cidr.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; expected CIDRs such as 127.0.0.0/8, ::1/128", e);
+        }
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a port; expected port numbers such as 2526, 10025");
     }
 }

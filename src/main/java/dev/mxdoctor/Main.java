@@ -96,7 +96,7 @@ public final class Main {
         try {
             config = Config.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
-            err.println("mxdoctor: configuration: " + e.getMessage());
+            String.valueOf(e.getMessage()).lines().forEach(line -> err.println("mxdoctor: configuration: " + line));
             return EXIT_CONFIG;
         }
         if (!debug) {
@@ -206,7 +206,7 @@ public final class Main {
     /** Where the history is, for help. */
     static String historyLocation(Map<String, String> env) {
         try {
-            return Config.db(env).map(url -> "History: " + url.replaceAll("(?i)password=[^&;]*", "password=***")
+            return Config.db(env).map(url -> "History: " + SettingsReader.maskUrl(url)
                     + " (set MXDOCTOR_DB to move it, MXDOCTOR_DB=none to keep none)")
                     .orElse("History: off (MXDOCTOR_DB=none)");
         } catch (IllegalArgumentException e) {
@@ -229,15 +229,19 @@ public final class Main {
     /** {@code mxdoctor bot}: runs the Slack bot until the process is stopped. */
     static int bot(Map<String, String> env, PrintStream err) {
         SlackBot.configureHttpServer();
-        Config config;
-        SlackSettings slack;
-        try {
-            config = Config.fromEnvironment(env);
-            slack = SlackSettings.fromEnvironment(env);
-        } catch (IllegalArgumentException e) {
-            err.println("mxdoctor: " + e.getMessage());
+        // Every setting is checked before anything starts, and every problem said at once.
+        SettingsReader reader = new SettingsReader(env);
+        Config config = Config.read(reader, env);
+        SlackSettings slack = SlackSettings.read(reader);
+        if (!reader.problems().isEmpty()) {
+            err.println("mxdoctor: the bot cannot start; its configuration has " + reader.problems().size()
+                    + (reader.problems().size() == 1 ? " problem:" : " problems:"));
+            reader.problems().forEach(p -> err.println("  - " + p));
             return EXIT_CONFIG;
         }
+        java.util.SortedMap<String, String> effective = new java.util.TreeMap<>(config.effective());
+        effective.putAll(slack.effective());
+        org.slf4j.LoggerFactory.getLogger(Main.class).info("configuration: {}", effective);
         Engine engine = new Engine(config, Clock.systemUTC());
         History history = config.db().map(url -> History.open(url, Clock.systemUTC(), History.Budgets.DEFAULT))
                 .orElseGet(() -> History.disabled(Clock.systemUTC()));

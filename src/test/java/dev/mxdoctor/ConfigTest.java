@@ -43,4 +43,29 @@ class ConfigTest {
         assertThatThrownBy(() -> config("MXDOCTOR_SEND_DOMAINS", "exa$mple.com"))
                 .hasMessageContaining("MXDOCTOR_SEND_DOMAINS");
     }
+
+    @Test
+    void everyProblem_isSaidAtOnce_oneLineEach_withoutSecrets() {
+        assertThatThrownBy(() -> config("MXDOCTOR_TIMEOUT", "soon", "MXDOCTOR_PING", "maybe", "MXDOCTOR_SMTP_PORT",
+                "0", "MXDOCTOR_DB", "jdbc:mysql://db/x?password=hunter2", "MXDOCTOR_TLS_CA_FILE", "/nonexistent.pem"))
+                .isInstanceOfSatisfying(SettingsReader.ConfigurationException.class, e -> assertThat(e.problems())
+                        .hasSize(5)
+                        .anySatisfy(p -> assertThat(p).startsWith("MXDOCTOR_TIMEOUT must be a whole number"))
+                        .anySatisfy(p -> assertThat(p).startsWith("MXDOCTOR_PING must be true or false"))
+                        .anySatisfy(p -> assertThat(p).startsWith("MXDOCTOR_SMTP_PORT must be between 1 and 65535"))
+                        .anySatisfy(p -> assertThat(p).startsWith("MXDOCTOR_DB").doesNotContain("hunter2"))
+                        .anySatisfy(p -> assertThat(p).startsWith("MXDOCTOR_TLS_CA_FILE: '/nonexistent.pem' is not "
+                                + "a readable file")));
+    }
+
+    @Test
+    void effective_showsDefaultsAndMasksTheDatabasePassword() {
+        var effective = config("MXDOCTOR_DB", "jdbc:postgresql://db/mx?user=mx&password=hunter2").effective();
+        assertThat(effective).containsEntry("MXDOCTOR_TIMEOUT", "60s").containsEntry("MXDOCTOR_SMTP_PORT", "25")
+                .containsEntry("MXDOCTOR_DB", "jdbc:postgresql://db/mx?user=mx&password=***")
+                .containsEntry("MXDOCTOR_DNS", "127.0.0.1:53");
+        assertThat(effective.toString()).doesNotContain("hunter2");
+        assertThat(SettingsReader.maskUrl("jdbc:postgresql://mx:hunter2@db/mx")).isEqualTo(
+                "jdbc:postgresql://mx:***@db/mx");
+    }
 }

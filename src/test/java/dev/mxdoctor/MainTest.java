@@ -189,6 +189,16 @@ class MainTest {
     }
 
     @Test
+    void bot_withSeveralBadSettings_listsEveryProblemAndExits78() {
+        Run r = run(Map.of("MXDOCTOR_DB", "jdbc:sqlite:" + db, "SLACK_BOT_TOKEN", "xoxp-user-token",
+                "SLACK_SIGNING_SECRET", "s", "MXDOCTOR_MAX_RUNS", "many", "MXDOCTOR_HTTP_PORT", "99999"), "bot");
+        assertThat(r.status()).isEqualTo(78);
+        assertThat(r.err()).contains("3 problems").contains("  - SLACK_BOT_TOKEN must be a bot token")
+                .contains("  - MXDOCTOR_MAX_RUNS must be a whole number").contains("  - MXDOCTOR_HTTP_PORT must be "
+                        + "between 0 and 65535").doesNotContain("xoxp-user-token");
+    }
+
+    @Test
     void help_printsUsageAndExitsZero() {
         Run r = run(env, "help", "dns");
         assertThat(r.status()).isZero();

@@ -29,6 +29,16 @@ record Access(Set<String> channels, Set<String> users, Set<String> sendUsers) {
                 .collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
     }
 
+    /** The lists as the effective configuration shows them. */
+    java.util.Map<String, String> effective() {
+        return java.util.Map.of("MXDOCTOR_SLACK_CHANNELS", shown(channels, "(all)"), "MXDOCTOR_SLACK_USERS",
+                shown(users, "(everyone)"), "MXDOCTOR_SEND_USERS", shown(sendUsers, "(nobody)"));
+    }
+
+    private static String shown(Set<String> ids, String whenEmpty) {
+        return ids.isEmpty() ? whenEmpty : String.join(",", new java.util.TreeSet<>(ids));
+    }
+
     /** Why {@code user} may not have {@code request} answered in {@code channel}; empty when they may. */
     Optional<String> refusal(String user, String channel, Request request) {
         if (!users.isEmpty() && !users.contains(user)) {

@@ -1,8 +1,7 @@
 package dev.mxdoctor.slack;
 
+import dev.mxdoctor.SettingsReader;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,52 +39,63 @@ public record SlackSettings(
 
     /**
      * Reads the settings; refuses to start without what is needed, saying which variables are missing and how to
-     * get them.
+     * get them, and every other problem with them.
      */
     public static SlackSettings fromEnvironment(Map<String, String> env) {
-        Optional<String> bot = value(env, "SLACK_BOT_TOKEN");
-        Optional<String> app = value(env, "SLACK_APP_TOKEN");
-        Optional<String> secret = value(env, "SLACK_SIGNING_SECRET");
-        List<String> missing = new ArrayList<>();
+        SettingsReader r = new SettingsReader(env);
+        SlackSettings settings = read(r);
+        r.check();
+        return settings;
+    }
+
+    /** Reads the settings into {@code r}, which collects the problems (the caller checks them). */
+    public static SlackSettings read(SettingsReader r) {
+        Optional<String> bot = r.text("SLACK_BOT_TOKEN");
+        Optional<String> app = r.text("SLACK_APP_TOKEN");
+        Optional<String> secret = r.text("SLACK_SIGNING_SECRET");
         if (bot.isEmpty()) {
-            missing.add("SLACK_BOT_TOKEN (xoxb-..., from OAuth & Permissions after installing the app)");
+            r.problem("SLACK_BOT_TOKEN is missing (xoxb-..., from OAuth & Permissions after installing the app; "
+                    + "create the app from manifest.yml as README.md describes)");
+        } else if (!bot.get().startsWith("xoxb-")) {
+            r.problem("SLACK_BOT_TOKEN must be a bot token (xoxb-...)");
         }
         if (app.isEmpty() && secret.isEmpty()) {
-            missing.add("SLACK_APP_TOKEN (xapp-..., Basic Information > App-Level Tokens, scope connections:write) "
-                    + "for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information > App Credentials) for HTTP mode");
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("the bot cannot start; missing:\n  - " + String.join("\n  - ", missing)
-                    + "\nCreate the Slack app from manifest.yml (api.slack.com/apps > Create New App > From an app "
-                    + "manifest); README.md walks through it.");
-        }
-        if (!bot.get().startsWith("xoxb-")) {
-            throw new IllegalArgumentException("SLACK_BOT_TOKEN must be a bot token (xoxb-...)");
+            r.problem("SLACK_APP_TOKEN (xapp-..., Basic Information > App-Level Tokens, scope connections:write) "
+                    + "for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information > App Credentials) for HTTP "
+                    + "mode, is missing");
         }
         if (app.isPresent() && !app.get().startsWith("xapp-")) {
-            throw new IllegalArgumentException("SLACK_APP_TOKEN must be an app-level token (xapp-...)");
+            r.problem("SLACK_APP_TOKEN must be an app-level token (xapp-...)");
         }
-        return new SlackSettings(bot.get(), app, secret, value(env, "SLACK_API_URL"),
-                integer(env, "MXDOCTOR_HTTP_PORT", 3000), Duration.ofMillis(integer(env,
-                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", 1000)),
-                value(env, "MXDOCTOR_DOCS_URL").orElse(""), integer(env, "MXDOCTOR_MAX_RUNS", 20),
-                integer(env, "MXDOCTOR_MAX_RUNS_PER_USER", 3),
-                new Access(Access.ids(value(env, "MXDOCTOR_SLACK_CHANNELS")), Access.ids(value(env,
-                        "MXDOCTOR_SLACK_USERS")), Access.ids(value(env, "MXDOCTOR_SEND_USERS"))),
-                integer(env, "MXDOCTOR_RATE_PER_USER", 20), integer(env, "MXDOCTOR_RATE_PER_CHANNEL", 60),
-                integer(env, "MXDOCTOR_MAX_QUEUED", 100));
+        return new SlackSettings(bot.orElse(""), app, secret, r.text("SLACK_API_URL"),
+                r.integer("MXDOCTOR_HTTP_PORT", 3000, 0, 65535),
+                Duration.ofMillis(r.integer("MXDOCTOR_SLACK_POST_INTERVAL_MS", 1000, 0, 60_000)),
+                r.text("MXDOCTOR_DOCS_URL").orElse(""), r.integer("MXDOCTOR_MAX_RUNS", 20, 1, 10_000),
+                r.integer("MXDOCTOR_MAX_RUNS_PER_USER", 3, 1, 10_000),
+                new Access(Access.ids(r.text("MXDOCTOR_SLACK_CHANNELS")), Access.ids(r.text("MXDOCTOR_SLACK_USERS")),
+                        Access.ids(r.text("MXDOCTOR_SEND_USERS"))),
+                r.integer("MXDOCTOR_RATE_PER_USER", 20, 1, 100_000),
+                r.integer("MXDOCTOR_RATE_PER_CHANNEL", 60, 1, 100_000),
+                r.integer("MXDOCTOR_MAX_QUEUED", 100, 0, 100_000));
     }
 
-    private static Optional<String> value(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback) {
-        try {
-            return value(env, name).map(Integer::parseInt).orElse(fallback);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number");
-        }
+    /** The effective settings, defaults included, tokens shown only as set or not. */
+    public java.util.SortedMap<String, String> effective() {
+        java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+        m.put("SLACK_BOT_TOKEN", botToken.isEmpty() ? "(unset)" : "(set)");
+        m.put("SLACK_APP_TOKEN", appToken.isPresent() ? "(set: Socket Mode)" : "(unset)");
+        m.put("SLACK_SIGNING_SECRET", signingSecret.isPresent() ? "(set)" : "(unset)");
+        m.put("SLACK_API_URL", apiUrl.orElse("(slack.com)"));
+        m.put("MXDOCTOR_HTTP_PORT", String.valueOf(httpPort));
+        m.put("MXDOCTOR_SLACK_POST_INTERVAL_MS", String.valueOf(postInterval.toMillis()));
+        m.put("MXDOCTOR_DOCS_URL", docsUrl.isEmpty() ? "(unset)" : docsUrl);
+        m.put("MXDOCTOR_MAX_RUNS", String.valueOf(maxRunning));
+        m.put("MXDOCTOR_MAX_RUNS_PER_USER", String.valueOf(maxPerUser));
+        m.put("MXDOCTOR_MAX_QUEUED", String.valueOf(maxQueued));
+        m.put("MXDOCTOR_RATE_PER_USER", String.valueOf(perUserPerMinute));
+        m.put("MXDOCTOR_RATE_PER_CHANNEL", String.valueOf(perChannelPerMinute));
+        m.putAll(access.effective());
+        return m;
     }
 
     @Override
