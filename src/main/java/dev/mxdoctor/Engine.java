@@ -49,9 +49,9 @@ public final class Engine implements AutoCloseable {
     private final AtomicReference<@Nullable SmtpSettings> smtp = new AtomicReference<>();
     private final Clock clock;
 
-    /** The engine for the bot: checks on virtual threads. */
+    /** The engine for the bot: checks on virtual threads, each task logging with its run's id. */
     public Engine(Config config, Clock clock) {
-        this(config, clock, Executors.newVirtualThreadPerTaskExecutor());
+        this(config, clock, new MdcExecutorService(Executors.newVirtualThreadPerTaskExecutor()));
     }
 
     /**

@@ -101,8 +101,7 @@ public final class Main {
         }
         if (!debug) {
             // The CLI says in one line of its own when the history is not written; the details are for --debug.
-            System.setProperty("org.slf4j.simpleLogger.log.dev.mxdoctor.history", "off");
-            System.setProperty("org.slf4j.simpleLogger.log.org.sqlite", "off");
+            Logging.silence("dev.mxdoctor.history", "org.sqlite");
         }
         Clock clock = Clock.systemUTC();
         History history = config.db().map(url -> History.open(url, clock, History.Budgets.DEFAULT))
@@ -233,6 +232,7 @@ public final class Main {
         SettingsReader reader = new SettingsReader(env);
         Config config = Config.read(reader, env);
         SlackSettings slack = SlackSettings.read(reader);
+        Logging.check(reader);
         if (!reader.problems().isEmpty()) {
             err.println("mxdoctor: the bot cannot start; its configuration has " + reader.problems().size()
                     + (reader.problems().size() == 1 ? " problem:" : " problems:"));

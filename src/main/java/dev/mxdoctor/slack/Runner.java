@@ -180,6 +180,13 @@ final class Runner {
     }
 
     void execute(Spec spec, Optional<String> queuedMessage) {
+        try (org.slf4j.MDC.MDCCloseable context = org.slf4j.MDC.putCloseable(dev.mxdoctor.Logging.RUN,
+                spec.runId())) {
+            executeLogged(spec, queuedMessage);
+        }
+    }
+
+    private void executeLogged(Spec spec, Optional<String> queuedMessage) {
         RunRecord record = new RunRecord(spec.runId(), Optional.ofNullable(spec.workspace()),
                 Optional.of(spec.channel()), Optional.ofNullable(spec.threadTs()), spec.user(),
                 spec.invocation().request().command(), spec.invocation().request().query(), Instant.now());
