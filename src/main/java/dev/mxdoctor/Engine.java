@@ -124,13 +124,19 @@ public final class Engine implements AutoCloseable {
         };
     }
 
-    /** Counters in Prometheus' text format, for the bot's /metrics. */
-    public String metrics() {
-        var stats = cache.stats();
-        return "# TYPE mxdoctor_dns_cache_hits_total counter\nmxdoctor_dns_cache_hits_total " + stats.hitCount()
-                + "\n# TYPE mxdoctor_dns_cache_misses_total counter\nmxdoctor_dns_cache_misses_total "
-                + stats.missCount() + "\n# TYPE mxdoctor_dns_cache_entries gauge\nmxdoctor_dns_cache_entries "
-                + cache.size() + "\n";
+    /** DNS cache look-ups answered from the cache (for /metrics). */
+    public long dnsCacheHits() {
+        return cache.stats().hitCount();
+    }
+
+    /** DNS cache look-ups that went upstream (for /metrics). */
+    public long dnsCacheMisses() {
+        return cache.stats().missCount();
+    }
+
+    /** Entries in the DNS cache (for /metrics). */
+    public long dnsCacheEntries() {
+        return cache.size();
     }
 
     @Override

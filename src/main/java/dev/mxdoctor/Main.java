@@ -12,6 +12,7 @@ import dev.mxdoctor.history.HistoryView;
 import dev.mxdoctor.history.RunRecord;
 import dev.mxdoctor.history.RunState;
 import dev.mxdoctor.history.RunSummary;
+import dev.mxdoctor.ops.Metrics;
 import dev.mxdoctor.report.ErrorId;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
@@ -245,12 +246,16 @@ public final class Main {
         Engine engine = new Engine(config, Clock.systemUTC());
         History history = config.db().map(url -> History.open(url, Clock.systemUTC(), History.Budgets.DEFAULT))
                 .orElseGet(() -> History.disabled(Clock.systemUTC()));
-        SlackBot bot = new SlackBot(slack, engine::run, history, engine::metrics);
+        Metrics metrics = new Metrics();
+        metrics.bind(engine);
+        SlackBot bot = new SlackBot(slack, engine::run, history, metrics);
+        // SIGTERM: readiness off, no new work, running checks get the grace, the rest are told; then the exit.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            bot.close();
+            bot.shutdown(slack.shutdownGrace());
             engine.close();
             history.close();
-        }));
+            org.slf4j.LoggerFactory.getLogger(Main.class).info("stopped");
+        }, "shutdown"));
         try {
             bot.start(Duration.ofDays(config.historyDays()));
             Thread.currentThread().join(); // the bot runs on its own threads until the process is stopped

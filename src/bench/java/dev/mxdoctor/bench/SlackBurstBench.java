@@ -55,7 +55,7 @@ public final class SlackBurstBench {
                         "SLACK_SIGNING_SECRET", secret, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
                         // Pacing is per channel; the burst spans many channels, so it does not apply here.
                         "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), noop ? (inv, progress) -> Report.failed("mx",
-                        "ok.test", Instant.now(), "noop") : engine::run, history, engine::metrics);
+                        "ok.test", Instant.now(), "noop") : engine::run, history, new dev.mxdoctor.ops.Metrics());
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             bot.start(Duration.ofDays(90));
             URI uri = URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");

@@ -60,6 +60,16 @@ public final class History implements AutoCloseable {
         return worker.enabled();
     }
 
+    /** Writes waiting for the database (for /metrics). */
+    public int pendingWrites() {
+        return worker.pendingWrites();
+    }
+
+    /** Writes given up since start: dropped while the database was away, or refused by it (for /metrics). */
+    public long writesLost() {
+        return worker.writesLost();
+    }
+
     /** Why the history is not being written right now, if it is not. */
     public Optional<String> problem() {
         return worker.problem();

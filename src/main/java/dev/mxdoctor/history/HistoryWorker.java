@@ -46,6 +46,8 @@ final class HistoryWorker {
     private @Nullable Thread thread;
     private @Nullable HistoryStore store; // the worker thread's alone
     private volatile Optional<String> problem = Optional.empty();
+    /** Writes given up (dropped, refused by the database, or failed with nobody left to retry them). */
+    private final java.util.concurrent.atomic.AtomicLong writesLost = new java.util.concurrent.atomic.AtomicLong();
     private boolean down;
     private int failures;
     private long retryAt;
@@ -122,6 +124,7 @@ final class HistoryWorker {
                     LOG.warn("history: {} writes wait for the database; dropped the oldest ({})", MAX_PENDING,
                             dropped.what());
                     dropped.result().completeExceptionally(unavailable("dropped: too many writes waiting"));
+                    writesLost.incrementAndGet();
                 }
                 writes.addLast(task);
             } else {
@@ -209,6 +212,21 @@ final class HistoryWorker {
         }
     }
 
+    /** Writes waiting for the database. */
+    int pendingWrites() {
+        lock.lock();
+        try {
+            return writes.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes given up since start. */
+    long writesLost() {
+        return writesLost.get();
+    }
+
     private void execute(Task t) {
         if (!t.write() && t.result().isDone()) {
             return; // its caller stopped waiting
@@ -257,6 +275,9 @@ final class HistoryWorker {
         if (e.kind() == HistoryException.Kind.REJECTED && t != null) {
             String id = dev.mxdoctor.report.ErrorId.next();
             LOG.warn("history: {} (error id {}); dropping this operation", e.getMessage(), id, e);
+            if (t.write()) {
+                writesLost.incrementAndGet();
+            }
             lock.lock();
             try {
                 writes.remove(t);
@@ -277,6 +298,7 @@ final class HistoryWorker {
                 opened.completeExceptionally(e);
                 fatal = e;
                 writes.forEach(w -> w.result().completeExceptionally(e));
+                writesLost.addAndGet(writes.size());
                 writes.clear();
             } else {
                 if (!down) {

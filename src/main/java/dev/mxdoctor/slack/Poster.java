@@ -55,8 +55,17 @@ final class Poster {
     private final Duration interval;
     private final Map<String, Long> nextSlot = new ConcurrentHashMap<>();
 
-    Poster(Slack slack, String botToken, Duration interval) {
+    /** Hears of every Web API call: its method and outcome (ok, error, rate_limited, failed). */
+    @FunctionalInterface
+    interface CallListener {
+        void called(String method, String outcome);
+    }
+
+    private final CallListener calls;
+
+    Poster(Slack slack, String botToken, Duration interval, CallListener calls) {
         this.slack = slack;
+        this.calls = calls;
         this.client = slack.methods(botToken);
         this.interval = interval;
     }
@@ -90,10 +99,13 @@ final class Poster {
         body.add("blocks", m.blocks());
         try {
             var response = slack.send(responseUrl, body.toString());
+            calls.called("response_url", response.getCode() == 429 ? "rate_limited" : response.getCode() >= 300
+                    ? "failed" : "ok");
             if (response.getCode() >= 300) {
                 throw new SlackError("response_url", "HTTP " + response.getCode());
             }
         } catch (IOException e) {
+            calls.called("response_url", "failed");
             throw new SlackError("response_url", java.util.Objects.requireNonNullElse(e.getMessage(),
                     e.getClass().getSimpleName()));
         }
@@ -105,11 +117,13 @@ final class Poster {
             pace(channel);
             try {
                 T response = call.call(client);
+                calls.called(method, response.isOk() ? "ok" : "error");
                 if (!response.isOk()) {
                     throw new SlackError(method, response.getError());
                 }
                 return response;
             } catch (SlackApiException e) {
+                calls.called(method, e.getResponse().code() == 429 ? "rate_limited" : "failed");
                 if (e.getResponse().code() == 429 && attempt < MAX_RETRIES) {
                     long seconds = Optional.ofNullable(e.getResponse().header("Retry-After"))
                             .map(Long::parseLong).orElse(1L);
@@ -119,6 +133,7 @@ final class Poster {
                 }
                 throw new SlackError(method, "HTTP " + e.getResponse().code());
             } catch (IOException e) {
+                calls.called(method, "failed");
                 throw new SlackError(method, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }

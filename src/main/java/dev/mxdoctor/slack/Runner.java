@@ -68,6 +68,8 @@ final class Runner {
     private final History history;
     private final String docs;
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    /** Set when the process is shutting down: runs cut short now were interrupted, not cancelled by someone. */
+    private volatile boolean stopping;
 
     Runner(Poster poster, BiFunction<Invocation, Progress, Report> checks, WorkerPool pool, History history,
             String docs) {
@@ -76,6 +78,15 @@ final class Runner {
         this.pool = pool;
         this.history = history;
         this.docs = docs;
+    }
+
+    /** From now on a run that ends early was interrupted by the shutdown. */
+    void stop() {
+        stopping = true;
+    }
+
+    boolean stopping() {
+        return stopping;
     }
 
     static String newRunId() {
@@ -98,8 +109,12 @@ final class Runner {
 
             @Override
             public void cancelledBeforeStart() {
-                LOG.info("run {} cancelled before it started", spec.runId());
-                notice.cancelled();
+                if (stopping) {
+                    notice.interruptedByShutdown();
+                } else {
+                    LOG.info("run {} cancelled before it started", spec.runId());
+                    notice.cancelled();
+                }
             }
         });
         accepted.incrementAndGet();
@@ -159,6 +174,29 @@ final class Runner {
             }
         }
 
+        /**
+         * The process stops before this run could start: recorded as interrupted (nothing is lost) and the asker
+         * told, with a Re-run button, in the queued message or where the answer would have gone.
+         */
+        void interruptedByShutdown() {
+            Optional<String> ts = start();
+            RunRecord record = record(spec);
+            history.begin(record).finish(Report.failed(record.command(), record.query(), record.started(),
+                    "mxdoctor stopped before the check started"), RunState.INTERRUPTED);
+            SlackRender.Message m = SlackRender.interrupted(spec.commandLine(), spec.user());
+            try {
+                if (ts.isPresent()) {
+                    poster.update(spec.channel(), ts.get(), m);
+                } else {
+                    poster.post(spec.channel(), spec.threadTs(), m);
+                }
+            } catch (Poster.SlackError | RuntimeException e) {
+                LOG.warn("run {}: could not say it was interrupted: {}", spec.runId(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         void cancelled() {
             Optional<String> ts = start();
             ts.ifPresent(t -> {
@@ -186,10 +224,14 @@ final class Runner {
         }
     }
 
+    private static RunRecord record(Spec spec) {
+        return new RunRecord(spec.runId(), Optional.ofNullable(spec.workspace()), Optional.of(spec.channel()),
+                Optional.ofNullable(spec.threadTs()), spec.user(), spec.invocation().request().command(),
+                spec.invocation().request().query(), Instant.now());
+    }
+
     private void executeLogged(Spec spec, Optional<String> queuedMessage) {
-        RunRecord record = new RunRecord(spec.runId(), Optional.ofNullable(spec.workspace()),
-                Optional.of(spec.channel()), Optional.ofNullable(spec.threadTs()), spec.user(),
-                spec.invocation().request().command(), spec.invocation().request().query(), Instant.now());
+        RunRecord record = record(spec);
         History.Run run = history.begin(record); // before anything is posted: a Slack outage loses no history
         String parentTs = null;
         boolean viaResponseUrl = false;
@@ -247,7 +289,8 @@ final class Runner {
                 }
             }
             boolean interrupted = Thread.interrupted(); // clear it: the answer must still reach Slack
-            state = pool.isCancelled(spec.runId()) || interrupted ? RunState.CANCELLED : RunState.DONE;
+            boolean cut = pool.isCancelled(spec.runId()) || interrupted;
+            state = !cut ? RunState.DONE : stopping ? RunState.INTERRUPTED : RunState.CANCELLED;
         } catch (RuntimeException | LinkageError e) {
             String id = ErrorId.next();
             LOG.error("run {} ({}) failed, error id {}", spec.runId(), spec.commandLine(), id, e);
@@ -266,7 +309,11 @@ final class Runner {
      */
     private void deliver(Spec spec, Report report, RunState state, List<String> changes, Optional<String> sharedWith,
             @Nullable String parentTs, boolean viaResponseUrl) {
-        String note = state == RunState.CANCELLED ? "cancelled: this is what was seen before" : sharedWith.orElse("");
+        String note = switch (state) {
+            case CANCELLED -> "cancelled: this is what was seen before";
+            case INTERRUPTED -> "interrupted: mxdoctor was stopping; this is what was seen before";
+            default -> sharedWith.orElse("");
+        };
         if (history.problem().isPresent()) {
             note = (note.isEmpty() ? "" : note + " · ") + "not in the history (database unavailable)";
         }
@@ -293,6 +340,9 @@ final class Runner {
                     postQuietly(spec.channel(), replyTs, SlackRender.note(":warning: part of the transcript could "
                             + "not be posted (error id `" + id + "`); `mxdoctor history` keeps the whole report."));
                 }
+            }
+            if (state == RunState.INTERRUPTED) {
+                postQuietly(spec.channel(), replyTs, SlackRender.interrupted(spec.commandLine(), spec.user()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

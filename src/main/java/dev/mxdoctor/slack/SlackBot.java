@@ -29,7 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
+import dev.mxdoctor.ops.Metrics;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,19 +54,25 @@ public final class SlackBot implements AutoCloseable {
     private final CommandParser parser = new CommandParser();
     private final Cache<String, Boolean> seenEvents = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(15)).maximumSize(100_000).build();
-    private final Supplier<String> metrics;
+    private final Metrics metrics;
     private final RateLimiter perUser;
     private final RateLimiter perChannel;
     private @Nullable SocketModeApp socketMode;
-    private @Nullable HttpEventsServer http;
+    private @Nullable BotHttpServer http;
+    private @Nullable BotHttpServer ops;
+    /** When Slack last said anything on the Socket Mode connection (nanoTime), or answered a ping. */
+    private final java.util.concurrent.atomic.AtomicLong lastFromSlack = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime());
+    private volatile boolean socketOpen;
+    private volatile boolean started;
 
     /**
      * @param checks runs a check (the engine); the bot knows nothing else of it
      * @param history where runs are recorded and event ids claimed (shared between replicas)
-     * @param metrics text for /metrics in HTTP mode
+     * @param metrics where the bot's own measurements go; /metrics shows them
      */
     public SlackBot(SlackSettings settings, BiFunction<Invocation, Progress, Report> checks, History history,
-            Supplier<String> metrics) {
+            Metrics metrics) {
         this.settings = settings;
         this.history = history;
         this.metrics = metrics;
@@ -79,12 +85,31 @@ public final class SlackBot implements AutoCloseable {
         settings.signingSecret().ifPresent(config::signingSecret);
         this.app = new App(config.build());
         this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser(), settings.maxQueued());
-        this.poster = new Poster(slack, settings.botToken(), settings.postInterval());
-        this.runner = new Runner(poster, checks, pool, history, settings.docsUrl());
+        this.poster = new Poster(slack, settings.botToken(), settings.postInterval(), metrics::slackCall);
+        this.runner = new Runner(poster, measured(checks, metrics), pool, history, settings.docsUrl());
         this.perUser = new RateLimiter(settings.perUserPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
         this.perChannel = new RateLimiter(settings.perChannelPerMinute(), Duration.ofMinutes(1),
                 Ticker.systemTicker());
+        metrics.bindPool(pool);
+        metrics.bind(history);
+        metrics.bindReadiness(() -> notReady().isEmpty());
         register();
+    }
+
+    /** The checks, counted and timed for /metrics. */
+    private static BiFunction<Invocation, Progress, Report> measured(BiFunction<Invocation, Progress, Report> checks,
+            Metrics metrics) {
+        return (invocation, progress) -> {
+            long start = System.nanoTime();
+            try {
+                Report report = checks.apply(invocation, progress);
+                metrics.checkFinished(report, Duration.ofNanos(System.nanoTime() - start));
+                return report;
+            } catch (RuntimeException | LinkageError e) {
+                metrics.checkFailed(invocation.request().command(), Duration.ofNanos(System.nanoTime() - start));
+                throw e;
+            }
+        };
     }
 
     private void register() {
@@ -202,6 +227,9 @@ public final class SlackBot implements AutoCloseable {
             background(() -> answerPrivately(channel, user, thread, responseUrl, historyAnswer(h)));
             return Optional.empty();
         }
+        if (runner.stopping()) {
+            return Optional.of(":hourglass: mxdoctor is restarting; ask again in a minute");
+        }
         Runner.Spec spec = new Runner.Spec(Runner.newRunId(), commandLine.strip(), invocation, user, channel, thread,
                 responseUrl, null, shareable);
         try {
@@ -278,23 +306,95 @@ public final class SlackBot implements AutoCloseable {
     }
 
     /**
-     * Connects: Socket Mode when an app token is set, otherwise serves HTTP on MXDOCTOR_HTTP_PORT. Runs left
-     * running by a crash or restart are marked interrupted and their threads told; old runs are purged daily.
+     * Connects: Socket Mode when an app token is set, otherwise serves HTTP on MXDOCTOR_HTTP_PORT. The operations
+     * endpoints (/healthz, /readyz, /metrics) are served in both modes: on MXDOCTOR_OPS_PORT when it is set, else on
+     * MXDOCTOR_HTTP_PORT (beside the events in HTTP mode). Runs whose process stopped are marked interrupted and
+     * their threads told; old runs are purged.
      */
     public void start(Duration keepHistory) throws Exception {
         history.awaitOpen(Duration.ofSeconds(5)); // only a newer schema stops start-up; a database down does not
         Thread.ofVirtual().name("history-maintenance").start(() -> maintain(keepHistory));
+        BotHttpServer.Operations operations = new BotHttpServer.Operations() {
+            @Override
+            public Optional<String> notReady() {
+                return SlackBot.this.notReady();
+            }
+
+            @Override
+            public String metrics() {
+                return metrics.scrape();
+            }
+        };
+        // Port 0 (any free port) asked for twice still means two servers.
+        boolean separateOps = settings.opsPort().isPresent() && (settings.opsPort().getAsInt() != settings.httpPort()
+                || settings.httpPort() == 0);
         if (settings.socketMode()) {
             socketMode = new SocketModeApp(settings.appToken().orElseThrow(), app, 20);
-            socketMode.startAsync();
+            socketMode.startAsync(); // connects before it returns, or throws
+            socketOpen = true;
+            lastFromSlack.set(System.nanoTime());
+            var client = socketMode.getClient();
+            client.addWebSocketMessageListener(message -> {
+                lastFromSlack.set(System.nanoTime());
+                socketOpen = true;
+            });
+            client.addWebSocketCloseListener((code, reason) -> socketOpen = false);
             LOG.info("mxdoctor bot connected in Socket Mode");
+            ops = new BotHttpServer(new InetSocketAddress(settings.opsPort().orElse(settings.httpPort())), null,
+                    operations);
         } else {
             app.start();
-            http = new HttpEventsServer(app, new InetSocketAddress(settings.httpPort()), metrics);
+            http = new BotHttpServer(new InetSocketAddress(settings.httpPort()), app, separateOps ? null
+                    : operations);
             http.start();
             LOG.info("mxdoctor bot serving /slack/events on port {}", http.port());
+            if (separateOps) {
+                ops = new BotHttpServer(new InetSocketAddress(settings.opsPort().getAsInt()), null, operations);
+            }
         }
+        if (ops != null) {
+            ops.start();
+            LOG.info("mxdoctor operations endpoints (/healthz, /readyz, /metrics) on port {}", ops.port());
+        }
+        started = true;
     }
+
+    /**
+     * Why the bot should not be sent work now, if it should not: stopping, not connected to Slack (in Socket Mode,
+     * nothing heard from Slack within {@link #SLACK_SILENCE}, and a ping not answered), or the history unreachable.
+     */
+    Optional<String> notReady() {
+        if (runner.stopping()) {
+            return Optional.of("shutting down");
+        }
+        if (!started) {
+            return Optional.of("starting");
+        }
+        if (socketMode != null) {
+            boolean heard = System.nanoTime() - lastFromSlack.get() < SLACK_SILENCE.toNanos();
+            if (!socketOpen || (!heard && !pingSlack())) {
+                return Optional.of("not connected to Slack (Socket Mode)");
+            }
+        }
+        return history.problem().map(p -> "history unreachable: " + p);
+    }
+
+    /** Slack says little to an idle app; a ping it answers counts as hearing from it. */
+    private boolean pingSlack() {
+        SocketModeApp s = socketMode;
+        try {
+            if (s != null && s.getClient().verifyConnection()) {
+                lastFromSlack.set(System.nanoTime());
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Socket Mode ping failed: {}", e.toString());
+        }
+        return false;
+    }
+
+    /** How long Socket Mode may stay silent before readiness asks Slack with a ping. */
+    static final Duration SLACK_SILENCE = Duration.ofMinutes(2);
 
     /**
      * Hourly: runs whose process is gone are marked interrupted (their threads told), old runs purged. The first
@@ -347,6 +447,44 @@ public final class SlackBot implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
+    /** The operations port actually bound, when it is its own server (for tests that ask for port 0). */
+    public int opsPort() {
+        return ops == null ? httpPort() : ops.port();
+    }
+
+    /**
+     * Stops gracefully (SIGTERM): readiness goes false and new work is refused; in Socket Mode the connection is
+     * closed first, so that Slack sends new events to the other replicas' connections; running and queued checks
+     * get {@code grace} to finish; what is left is interrupted (recorded so, its thread told, with a Re-run button);
+     * then everything closes.
+     */
+    public void shutdown(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        runner.stop();
+        LOG.info("stopping: {} checks running, {} waiting; they get {} s", pool.running(), pool.queued(),
+                grace.toSeconds());
+        try {
+            if (socketMode != null) {
+                socketMode.getClient().setAutoReconnectEnabled(false);
+                socketMode.getClient().disconnect();
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the Socket Mode connection: {}", e.getMessage());
+        }
+        try {
+            // Nine tenths of the grace for the checks, the rest for the interrupted ones to say so.
+            if (!pool.awaitIdle(Duration.ofNanos((deadline - System.nanoTime()) * 9 / 10))) {
+                LOG.warn("stopping: interrupting {} checks still running and {} waiting", pool.running(),
+                        pool.queued());
+                pool.cancelAll();
+                pool.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
     @Override
     public void close() {
         try {
@@ -355,6 +493,9 @@ public final class SlackBot implements AutoCloseable {
             }
             if (http != null) {
                 http.close();
+            }
+            if (ops != null) {
+                ops.close();
             }
             app.stop();
         } catch (Exception e) {

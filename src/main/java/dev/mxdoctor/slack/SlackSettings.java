@@ -15,7 +15,9 @@ import java.util.Optional;
  * @param access MXDOCTOR_SLACK_CHANNELS, MXDOCTOR_SLACK_USERS, MXDOCTOR_SEND_USERS
  * @param perUserPerMinute MXDOCTOR_RATE_PER_USER: checks one person may start in a minute
  * @param perChannelPerMinute MXDOCTOR_RATE_PER_CHANNEL: checks that may start in one channel in a minute
+ * @param opsPort MXDOCTOR_OPS_PORT: where /healthz, /readyz and /metrics are served, if not on MXDOCTOR_HTTP_PORT
  * @param maxQueued MXDOCTOR_MAX_QUEUED: checks that may wait for a place; beyond that askers are told to retry
+ * @param shutdownGrace MXDOCTOR_SHUTDOWN_GRACE: how long running checks may finish after SIGTERM
  */
 public record SlackSettings(
         String botToken,
@@ -23,6 +25,7 @@ public record SlackSettings(
         Optional<String> signingSecret,
         Optional<String> apiUrl,
         int httpPort,
+        java.util.OptionalInt opsPort,
         Duration postInterval,
         String docsUrl,
         int maxRunning,
@@ -30,7 +33,8 @@ public record SlackSettings(
         Access access,
         int perUserPerMinute,
         int perChannelPerMinute,
-        int maxQueued) {
+        int maxQueued,
+        Duration shutdownGrace) {
 
     /** Socket Mode (an app token) or HTTP mode (a signing secret). */
     public boolean socketMode() {
@@ -69,6 +73,8 @@ public record SlackSettings(
         }
         return new SlackSettings(bot.orElse(""), app, secret, r.text("SLACK_API_URL"),
                 r.integer("MXDOCTOR_HTTP_PORT", 3000, 0, 65535),
+                r.text("MXDOCTOR_OPS_PORT").isPresent() ? java.util.OptionalInt.of(r.integer("MXDOCTOR_OPS_PORT", 0, 0,
+                        65535)) : java.util.OptionalInt.empty(),
                 Duration.ofMillis(r.integer("MXDOCTOR_SLACK_POST_INTERVAL_MS", 1000, 0, 60_000)),
                 r.text("MXDOCTOR_DOCS_URL").orElse(""), r.integer("MXDOCTOR_MAX_RUNS", 20, 1, 10_000),
                 r.integer("MXDOCTOR_MAX_RUNS_PER_USER", 3, 1, 10_000),
@@ -76,7 +82,8 @@ public record SlackSettings(
                         Access.ids(r.text("MXDOCTOR_SEND_USERS"))),
                 r.integer("MXDOCTOR_RATE_PER_USER", 20, 1, 100_000),
                 r.integer("MXDOCTOR_RATE_PER_CHANNEL", 60, 1, 100_000),
-                r.integer("MXDOCTOR_MAX_QUEUED", 100, 0, 100_000));
+                r.integer("MXDOCTOR_MAX_QUEUED", 100, 0, 100_000),
+                Duration.ofSeconds(r.integer("MXDOCTOR_SHUTDOWN_GRACE", 25, 0, 3600)));
     }
 
     /** The effective settings, defaults included, tokens shown only as set or not. */
@@ -87,6 +94,7 @@ public record SlackSettings(
         m.put("SLACK_SIGNING_SECRET", signingSecret.isPresent() ? "(set)" : "(unset)");
         m.put("SLACK_API_URL", apiUrl.orElse("(slack.com)"));
         m.put("MXDOCTOR_HTTP_PORT", String.valueOf(httpPort));
+        m.put("MXDOCTOR_OPS_PORT", opsPort.isPresent() ? String.valueOf(opsPort.getAsInt()) : "(MXDOCTOR_HTTP_PORT)");
         m.put("MXDOCTOR_SLACK_POST_INTERVAL_MS", String.valueOf(postInterval.toMillis()));
         m.put("MXDOCTOR_DOCS_URL", docsUrl.isEmpty() ? "(unset)" : docsUrl);
         m.put("MXDOCTOR_MAX_RUNS", String.valueOf(maxRunning));
@@ -94,6 +102,7 @@ public record SlackSettings(
         m.put("MXDOCTOR_MAX_QUEUED", String.valueOf(maxQueued));
         m.put("MXDOCTOR_RATE_PER_USER", String.valueOf(perUserPerMinute));
         m.put("MXDOCTOR_RATE_PER_CHANNEL", String.valueOf(perChannelPerMinute));
+        m.put("MXDOCTOR_SHUTDOWN_GRACE", shutdownGrace.toSeconds() + "s");
         m.putAll(access.effective());
         return m;
     }

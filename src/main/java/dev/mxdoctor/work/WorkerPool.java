@@ -48,12 +48,15 @@ public final class WorkerPool implements AutoCloseable {
 
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore running;
+    private final AtomicInteger runningNow = new AtomicInteger();
+    private final AtomicInteger jobs = new AtomicInteger(); // accepted and not finished
     private final int maxPerUser;
     private final int maxQueued;
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final Map<String, Thread> active = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition idle = lock.newCondition();
     private final LinkedHashMap<String, Job> waiting = new LinkedHashMap<>(); // in queue order, guarded by lock
 
     public WorkerPool(int maxRunning, int maxPerUser, int maxQueued) {
@@ -91,6 +94,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             job.queued(ahead);
         }
+        jobs.incrementAndGet();
         threads.submit(() -> {
             active.put(id, Thread.currentThread());
             try {
@@ -101,9 +105,11 @@ public final class WorkerPool implements AutoCloseable {
                         leaveQueue(id);
                     }
                 }
+                runningNow.incrementAndGet();
                 try {
                     job.run();
                 } finally {
+                    runningNow.decrementAndGet();
                     running.release();
                 }
             } catch (InterruptedException e) {
@@ -112,6 +118,13 @@ public final class WorkerPool implements AutoCloseable {
                 active.remove(id);
                 cancelled.remove(id);
                 count.decrementAndGet();
+                jobs.decrementAndGet();
+                lock.lock();
+                try {
+                    idle.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         });
     }
@@ -141,6 +154,11 @@ public final class WorkerPool implements AutoCloseable {
         moved.forEach(m -> m.getKey().queued(m.getValue())); // outside the lock: a job may talk to Slack
     }
 
+    /** Jobs running now (not waiting for a place). */
+    public int running() {
+        return runningNow.get();
+    }
+
     /** Jobs waiting for a place. */
     public int queued() {
         lock.lock();
@@ -149,6 +167,29 @@ public final class WorkerPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Waits until no job runs or waits, at most {@code wait}; true when idle. */
+    public boolean awaitIdle(java.time.Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        lock.lock();
+        try {
+            while (jobs.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Cancels every job, queued or running (at shutdown). */
+    public void cancelAll() {
+        active.keySet().forEach(this::cancel);
     }
 
     /** Interrupts the job with this id (its waits end early); true if it was still queued or running. */

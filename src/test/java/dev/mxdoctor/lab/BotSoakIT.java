@@ -56,7 +56,8 @@ class BotSoakIT {
             SlackBot bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-soak",
                     "SLACK_APP_TOKEN", "xapp-soak", "SLACK_API_URL", slack.apiUrl(),
                     "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0", "MXDOCTOR_RATE_PER_USER", "1000",
-                    "MXDOCTOR_RATE_PER_CHANNEL", "1000")), engine::run, history, engine::metrics);
+                    "MXDOCTOR_RATE_PER_CHANNEL", "1000", "MXDOCTOR_HTTP_PORT", "0")), engine::run, history,
+                    new dev.mxdoctor.ops.Metrics());
             try {
                 bot.start(Duration.ofDays(90));
                 List<String> channels = new ArrayList<>();

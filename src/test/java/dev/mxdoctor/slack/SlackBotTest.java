@@ -102,9 +102,10 @@ class SlackBotTest {
     private SlackBot socketBot(BiFunction<Invocation, Progress, Report> checks, Map<String, String> extra)
             throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_APP_TOKEN",
-                "xapp-test", "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0"));
+                "xapp-test", "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0",
+                "MXDOCTOR_HTTP_PORT", "0"));
         env.putAll(extra);
-        bot = new SlackBot(SlackSettings.fromEnvironment(env), checks, history, engine::metrics);
+        bot = new SlackBot(SlackSettings.fromEnvironment(env), checks, history, new dev.mxdoctor.ops.Metrics());
         bot.start(Duration.ofDays(90));
         return bot;
     }
@@ -116,7 +117,7 @@ class SlackBotTest {
     private SlackBot httpBot() throws Exception {
         bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-test",
                 "SLACK_SIGNING_SECRET", SECRET, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
-                "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history, engine::metrics);
+                "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history, new dev.mxdoctor.ops.Metrics());
         bot.start(Duration.ofDays(90));
         return bot;
     }
@@ -288,6 +289,9 @@ class SlackBotTest {
             history = History.open("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?user=postgres",
                     Clock.systemUTC(), History.Budgets.DEFAULT);
             socketBot(); // starts although its database is down
+            HttpResponse<String> ready = get(bot.opsPort(), "/readyz");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("history unreachable");
             answeredPromptly("slash_commands", slashPayload("/mx", "ok.test", "C30", slack.responseUrl("r30")), "C30");
             answeredPromptly("events_api", event("Ev30", mention("<@U0BOT> mx ok.test", "C31", "1700000000.000600",
                     "1700000000.000600")), "C31");
@@ -307,9 +311,92 @@ class SlackBotTest {
                 written = history.awaitWrites(Duration.ofSeconds(10));
             }
             assertThat(written).as("the runs were written once the database was back").isTrue();
+            assertThat(get(bot.opsPort(), "/readyz").statusCode()).isEqualTo(200);
             assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 10)).hasSize(4)
                     .allSatisfy(r -> assertThat(r.state()).isEqualTo("done"));
         }
+    }
+
+    private static dev.mxdoctor.ops.Metrics metricsOf(Engine engine) {
+        dev.mxdoctor.ops.Metrics metrics = new dev.mxdoctor.ops.Metrics();
+        metrics.bind(engine);
+        return metrics;
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void operations_onTheirOwnPort_healthReadinessAndMetricsOfWhatHappened() throws Exception {
+        bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-test",
+                "SLACK_SIGNING_SECRET", SECRET, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
+                "MXDOCTOR_OPS_PORT", "0", "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history,
+                metricsOf(engine));
+        bot.start(Duration.ofDays(90));
+        assertThat(bot.opsPort()).isNotEqualTo(bot.httpPort());
+        assertThat(get(bot.opsPort(), "/healthz").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get(bot.opsPort(), "/readyz");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        // The events port faces Slack (often the internet): no metrics there.
+        assertThat(get(bot.httpPort(), "/metrics").statusCode()).isEqualTo(404);
+        assertThat(postSigned(bot.httpPort(), slashForm("C70"), Instant.now().getEpochSecond(), SECRET).statusCode())
+                .isEqualTo(200);
+        awaitRun("C70");
+        String metrics = get(bot.opsPort(), "/metrics").body();
+        assertThat(metrics).containsPattern("mxdoctor_checks_total\\{command=\"mx\",verdict=\"[a-z_]+\"} 1\\.0")
+                .containsPattern("mxdoctor_check_duration_seconds_bucket\\{command=\"mx\",le=\"[0-9.]+\"}")
+                .contains("mxdoctor_smtp_connections_total{outcome=\"ok\"} 1.0")
+                .containsPattern("mxdoctor_slack_api_calls_total\\{method=\"chat.postMessage\",outcome=\"ok\"} "
+                        + "[1-9]")
+                .containsPattern("mxdoctor_dns_cache_(hits|misses)_total [1-9]")
+                .contains("mxdoctor_checks_running 0.0").contains("mxdoctor_checks_queued 0.0")
+                .contains("mxdoctor_history_up 1.0").contains("mxdoctor_history_write_failures_total 0.0")
+                .contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
+    }
+
+    @Test
+    void sigterm_readinessOff_newWorkRefused_theRunningCheckInterruptedRecordedAndToldWithARerun()
+            throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        socketBot((inv, progress) -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await(); // a check that would not end by itself
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Report.failed("mx", "slow.test", Instant.now(), "stopped");
+        });
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "slow.test", "C80", slack.responseUrl("r80")), 0);
+        assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(get(bot.opsPort(), "/readyz").statusCode()).isEqualTo(200);
+        Thread stopping = Thread.ofPlatform().start(() -> bot.shutdown(Duration.ofSeconds(2)));
+        // While it stops: not ready, and a new command is turned away with a reason instead of being lost.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        HttpResponse<String> ready = get(bot.opsPort(), "/readyz");
+        while (ready.statusCode() == 200 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            ready = get(bot.opsPort(), "/readyz");
+        }
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("shutting down");
+        assertThat(bot.start("mx ok.test", "U0BOB", "C81", null, null)).hasValueSatisfying(m -> assertThat(m)
+                .contains("restarting"));
+        stopping.join(Duration.ofSeconds(10));
+        assertThat(stopping.isAlive()).as("shutdown within its bound").isFalse();
+        Call interrupted = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.postMessage")
+                && "C80".equals(c.param("channel")) && String.valueOf(c.param("blocks")).contains("was interrupted")),
+                WAIT, "the interrupted note").stream().filter(c -> String.valueOf(c.param("blocks"))
+                        .contains("was interrupted"))
+                .findFirst().orElseThrow();
+        assertThat(interrupted.param("thread_ts")).as("in the run's thread").isNotNull();
+        assertThat(interrupted.param("blocks")).contains("Re-run");
+        assertThat(history.awaitWrites(WAIT)).isTrue();
+        assertThat(history.latest(java.util.Optional.of("slow.test"), java.util.Optional.empty(), 5))
+                .singleElement().satisfies(r -> assertThat(r.state()).isEqualTo("interrupted"));
+        bot = null; // shut down already
     }
 
     /** Sends an envelope; Slack's 3-second rule for its ack is asserted, then the complete answer awaited. */
@@ -656,7 +743,7 @@ class SlackBotTest {
     @Test
     void httpEvents_oversizedBody_isRefusedWith413AndTheBotAnswersTheNextCommand() throws Exception {
         httpBot();
-        String huge = slashForm("C12") + "&padding=" + "x".repeat(HttpEventsServer.MAX_BODY_BYTES);
+        String huge = slashForm("C12") + "&padding=" + "x".repeat(BotHttpServer.MAX_BODY_BYTES);
         assertThat(postSigned(bot.httpPort(), huge, Instant.now().getEpochSecond(), SECRET).statusCode())
                 .isEqualTo(413);
         assertThat(bot.acceptedRuns()).isZero();

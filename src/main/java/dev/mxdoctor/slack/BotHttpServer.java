@@ -17,25 +17,46 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * HTTP mode: Slack's requests on {@code /slack/events} handed to the Bolt app (which verifies the signature over
- * the raw body), plus {@code /health} and {@code /metrics}. The JDK's HTTP server is enough; no servlet container.
+ * The bot's HTTP server: Slack's requests on {@code /slack/events} (HTTP mode) handed to the Bolt app, which verifies
+ * the signature over the raw body, and the operations endpoints {@code /healthz} (the process answers),
+ * {@code /readyz} (ready for work: 200 or 503 with the reason) and {@code /metrics} (Prometheus). Either part may be
+ * left out, so that the events can face the internet on one port and operations stay on another. The JDK's HTTP
+ * server is enough; no servlet container.
  */
-final class HttpEventsServer implements AutoCloseable {
+final class BotHttpServer implements AutoCloseable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpEventsServer.class);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BotHttpServer.class);
+
+    /** What the operations endpoints report. */
+    interface Operations {
+        /** Empty when ready for work; otherwise why not. */
+        java.util.Optional<String> notReady();
+
+        String metrics();
+    }
 
     /** The largest request body read; Slack's events, commands and interactions are far smaller. */
     static final int MAX_BODY_BYTES = 256 * 1024;
 
     private final HttpServer server;
 
-    HttpEventsServer(App app, InetSocketAddress address, Supplier<String> metrics) throws IOException {
-        SlackRequestParser parser = new SlackRequestParser(app.config());
+    BotHttpServer(InetSocketAddress address, @Nullable App events, @Nullable Operations operations)
+            throws IOException {
         server = HttpServer.create(address, 200);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        if (events != null) {
+            serveEvents(events);
+        }
+        if (operations != null) {
+            serveOperations(operations);
+        }
+    }
+
+    private void serveEvents(App app) {
+        SlackRequestParser parser = new SlackRequestParser(app.config());
         server.createContext("/slack/events", exchange -> {
             try (exchange) {
                 if (!exchange.getRequestMethod().equals("POST")) {
@@ -68,14 +89,26 @@ final class HttpEventsServer implements AutoCloseable {
                 send(exchange, 500, "text/plain", "internal error");
             }
         });
-        server.createContext("/health", exchange -> {
+    }
+
+    private void serveOperations(Operations operations) {
+        server.createContext("/healthz", exchange -> {
             try (exchange) {
-                send(exchange, 200, "text/plain", "ok");
+                send(exchange, 200, "text/plain", "ok\n");
+            }
+        });
+        server.createContext("/readyz", exchange -> {
+            try (exchange) {
+                java.util.Optional<String> why = operations.notReady();
+                send(exchange, why.isEmpty() ? 200 : 503, "text/plain", why.map(w -> "not ready: " + w)
+                        .orElse("ready") + "\n");
             }
         });
         server.createContext("/metrics", exchange -> {
             try (exchange) {
-                send(exchange, 200, "text/plain; version=0.0.4", metrics.get());
+                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", operations.metrics());
+            } catch (RuntimeException e) {
+                LOG.warn("/metrics failed: {}", e.toString());
             }
         });
     }
