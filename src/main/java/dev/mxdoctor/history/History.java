@@ -26,6 +26,9 @@ public final class History implements AutoCloseable {
 
     /** A run still "running" after this long has lost its process (no run may last longer than 10 minutes). */
     static final Duration STALE_AFTER = Duration.ofHours(1);
+    /** How often a bot says it is alive, and how long a silence means it is gone (three beats missed). */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    static final Duration SILENT_AFTER = HEARTBEAT.multipliedBy(4);
 
     /** How long the callers of this history wait for it. */
     public record Budgets(Duration answer, Duration claim, Duration read, Duration drain) {
@@ -185,14 +188,44 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * Marks runs whose process is gone as interrupted (this host's dead processes at once, any host's after
-     * {@link #STALE_AFTER}) and returns them, waiting at most {@code wait}; empty when the history cannot tell.
+     * Marks runs whose process is gone as interrupted (this host's dead processes at once, a bot that stopped
+     * beating after {@link #SILENT_AFTER}, any other after {@link #STALE_AFTER}) and returns them, waiting at most
+     * {@code wait}; empty when the history cannot tell.
      */
     public List<RunSummary> interruptAbandoned(Duration wait) {
         Instant now = clock.instant();
         CompletableFuture<List<RunSummary>> marked = worker.write("mark interrupted runs",
-                s -> s.interruptAbandoned(now, STALE_AFTER, owner::seesGone));
+                s -> s.interruptAbandoned(now, SILENT_AFTER, STALE_AFTER, owner::seesGone));
         return wait.isZero() ? List.of() : await(marked, wait, "marking interrupted runs").orElse(List.of());
+    }
+
+    /** Says this process is alive (a bot, every {@link #HEARTBEAT}); queued, returns at once. */
+    @SuppressWarnings("FutureReturnValueIgnored") // a missed beat is made up by the next one
+    public void heartbeat() {
+        Instant now = clock.instant();
+        worker.write("heartbeat", s -> {
+            s.heartbeat(owner.label(), now);
+            return Boolean.TRUE;
+        });
+    }
+
+    /** At a clean stop: this process's runs are all finished or marked, so nobody need watch its heartbeat. */
+    @SuppressWarnings("FutureReturnValueIgnored") // written before the history closes, which drains the queue
+    public void stopBeating() {
+        worker.write("forget heartbeat", s -> {
+            s.forget(owner.label());
+            return Boolean.TRUE;
+        });
+    }
+
+    /**
+     * Takes (or keeps) the lease {@code name} for this process for {@code hold}: true when this process may do the
+     * job now, false when another holds it or the database did not say within {@code wait}.
+     */
+    public boolean tryLease(String name, Duration hold, Duration wait) {
+        Instant now = clock.instant();
+        return await(worker.write("take lease " + name, s -> s.tryLease(name, owner.label(), now, hold)), wait,
+                "taking lease " + name).orElse(false);
     }
 
     /** Deletes runs older than {@code keep} (queued); returns how many, or 0 when it could not tell in time. */

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 public final class HistoryStore implements AutoCloseable {
 
     /** The newest schema version this code knows: the highest V*.sql in db/migration (a test keeps them equal). */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     static final int CONNECT_SECONDS = 5;
     static final int STATEMENT_SECONDS = 10;
@@ -238,29 +238,89 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /**
-     * Marks runs interrupted whose process is gone: those {@code gone} says so of (by their owner), and any still
-     * running after {@code staleAfter} (no run lasts that long). Returns them: their threads get a note.
+     * Marks runs interrupted whose process is gone, each once whichever process asks first: those {@code gone} says
+     * so of (by their owner, on this host), those whose owner beats (a bot) but has been silent for
+     * {@code silentAfter}, and any still running after {@code staleAfter} whose owner never beat (a command line, or
+     * an older version). Returns them: their threads get a note.
      */
-    public List<RunSummary> interruptAbandoned(Instant now, Duration staleAfter, Predicate<String> gone)
-            throws HistoryException {
+    public List<RunSummary> interruptAbandoned(Instant now, Duration silentAfter, Duration staleAfter,
+            Predicate<String> gone) throws HistoryException {
         return run("mark interrupted runs", c -> {
             List<RunSummary> running = query(c, "SELECT * FROM runs WHERE state = ? ORDER BY started_ms",
                     s -> s.setString(1, RunState.RUNNING.label()));
+            java.util.Map<String, Long> beats = new java.util.HashMap<>();
+            if (!running.isEmpty()) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT owner, heartbeat_ms FROM processes")) {
+                    while (rs.next()) {
+                        beats.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
             List<RunSummary> left = new ArrayList<>();
             long stale = now.minus(staleAfter).toEpochMilli();
+            long silent = now.minus(silentAfter).toEpochMilli();
             try (PreparedStatement s = c.prepareStatement("UPDATE runs SET state = ? WHERE id = ? AND state = ?")) {
                 s.setString(1, RunState.INTERRUPTED.label());
                 s.setString(3, RunState.RUNNING.label());
                 for (RunSummary r : running) {
-                    if (r.started().toEpochMilli() < stale || r.owner().map(gone::test).orElse(false)) {
+                    @Nullable Long beat = r.owner().map(beats::get).orElse(null);
+                    boolean abandoned = r.owner().map(gone::test).orElse(false)
+                            || (beat != null ? beat < silent : r.started().toEpochMilli() < stale);
+                    if (abandoned) {
                         s.setString(2, r.id());
-                        if (s.executeUpdate() == 1) {
+                        if (s.executeUpdate() == 1) { // another replica may have been first
                             left.add(r);
                         }
                     }
                 }
             }
             return left;
+        });
+    }
+
+    /** Records that {@code owner} is alive at {@code now}; forgets processes silent for a day. */
+    public void heartbeat(String owner, Instant now) throws HistoryException {
+        run("heartbeat", c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO processes (owner, heartbeat_ms) VALUES (?, ?) "
+                    + "ON CONFLICT (owner) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms");
+                    PreparedStatement d = c.prepareStatement("DELETE FROM processes WHERE heartbeat_ms < ?")) {
+                s.setString(1, owner);
+                s.setLong(2, now.toEpochMilli());
+                s.executeUpdate();
+                d.setLong(1, now.minus(Duration.ofDays(1)).toEpochMilli());
+                d.executeUpdate();
+            }
+            return Boolean.TRUE;
+        });
+    }
+
+    /** Forgets {@code owner}'s heartbeat (it stopped cleanly, its runs finished or marked). */
+    public void forget(String owner) throws HistoryException {
+        run("forget heartbeat", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM processes WHERE owner = ?")) {
+                s.setString(1, owner);
+                s.executeUpdate();
+            }
+            return Boolean.TRUE;
+        });
+    }
+
+    /**
+     * Takes or renews the lease {@code name} for {@code holder} until {@code now + hold}, unless another holder's
+     * lease is still current; true when {@code holder} has it. One statement, so two replicas cannot both win.
+     */
+    public boolean tryLease(String name, String holder, Instant now, Duration hold) throws HistoryException {
+        return run("take lease " + name, c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO leases (name, holder, until_ms) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms "
+                    + "WHERE leases.until_ms < ? OR leases.holder = excluded.holder")) {
+                s.setString(1, name);
+                s.setString(2, holder);
+                s.setLong(3, now.plus(hold).toEpochMilli());
+                s.setLong(4, now.toEpochMilli());
+                return s.executeUpdate() == 1;
+            }
         });
     }
 

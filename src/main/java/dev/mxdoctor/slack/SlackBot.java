@@ -65,6 +65,7 @@ public final class SlackBot implements AutoCloseable {
             System.nanoTime());
     private volatile boolean socketOpen;
     private volatile boolean started;
+    private @Nullable Thread maintenance;
 
     /**
      * @param checks runs a check (the engine); the bot knows nothing else of it
@@ -313,7 +314,7 @@ public final class SlackBot implements AutoCloseable {
      */
     public void start(Duration keepHistory) throws Exception {
         history.awaitOpen(Duration.ofSeconds(5)); // only a newer schema stops start-up; a database down does not
-        Thread.ofVirtual().name("history-maintenance").start(() -> maintain(keepHistory));
+        maintenance = Thread.ofVirtual().name("history-maintenance").start(() -> maintain(keepHistory));
         BotHttpServer.Operations operations = new BotHttpServer.Operations() {
             @Override
             public Optional<String> notReady() {
@@ -397,28 +398,38 @@ public final class SlackBot implements AutoCloseable {
     static final Duration SLACK_SILENCE = Duration.ofMinutes(2);
 
     /**
-     * Hourly: runs whose process is gone are marked interrupted (their threads told), old runs purged. The first
-     * round runs at start. A failure costs one round, never the loop.
+     * Every {@link History#HEARTBEAT}: says this process is alive, and marks runs whose process is gone interrupted
+     * (their threads told) — with several replicas, whichever notices first, once. Hourly, old runs are purged by
+     * the one replica that holds the retention lease. The first round runs at start; a failure costs one round,
+     * never the loop.
      */
     private void maintain(Duration keep) {
+        long nextPurge = System.nanoTime();
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
+                    history.heartbeat();
                     history.interruptAbandoned(Duration.ofMinutes(1)).forEach(this::tellInterrupted);
-                    int purged = history.purgeOlderThan(keep, Duration.ofMinutes(1));
-                    if (purged > 0) {
-                        LOG.info("history: purged {} runs older than {} days", purged, keep.toDays());
+                    if (System.nanoTime() - nextPurge >= 0) {
+                        nextPurge = System.nanoTime() + PURGE_EVERY.toNanos();
+                        if (history.tryLease("retention", PURGE_EVERY.minusMinutes(5), Duration.ofMinutes(1))) {
+                            int purged = history.purgeOlderThan(keep, Duration.ofMinutes(1));
+                            if (purged > 0) {
+                                LOG.info("history: purged {} runs older than {} days", purged, keep.toDays());
+                            }
+                        }
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("history maintenance failed, error id {}", dev.mxdoctor.report.ErrorId.next(), e);
                 }
-                // A housekeeping period, not a timing assumption; sooner while the database is away.
-                Thread.sleep(history.problem().isPresent() ? Duration.ofMinutes(1) : Duration.ofHours(1));
+                Thread.sleep(History.HEARTBEAT); // a period, not a timing assumption
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
+
+    private static final Duration PURGE_EVERY = Duration.ofHours(1);
 
     private void tellInterrupted(RunSummary run) {
         if (run.channel().isEmpty()) {
@@ -471,22 +482,30 @@ public final class SlackBot implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing the Socket Mode connection: {}", e.getMessage());
         }
+        boolean idle = false;
         try {
             // Nine tenths of the grace for the checks, the rest for the interrupted ones to say so.
-            if (!pool.awaitIdle(Duration.ofNanos((deadline - System.nanoTime()) * 9 / 10))) {
+            idle = pool.awaitIdle(Duration.ofNanos((deadline - System.nanoTime()) * 9 / 10));
+            if (!idle) {
                 LOG.warn("stopping: interrupting {} checks still running and {} waiting", pool.running(),
                         pool.queued());
                 pool.cancelAll();
-                pool.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                idle = pool.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         close();
+        if (idle) {
+            history.stopBeating(); // every run of this process is finished or marked: nothing left to watch for
+        }
     }
 
     @Override
     public void close() {
+        if (maintenance != null) {
+            maintenance.interrupt();
+        }
         try {
             if (socketMode != null) {
                 socketMode.stop();

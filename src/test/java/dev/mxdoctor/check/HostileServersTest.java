@@ -116,9 +116,10 @@ class HostileServersTest {
         // The 10,000-line EHLO and the 100 kB line are refused as too long, not read for ever.
         assertThat(runs.stream().map(CompletableFuture::join).map(AddressProbe::outcome).distinct())
                 .contains(AddressProbe.Outcome.PROTOCOL_ERROR, AddressProbe.Outcome.BANNER_TIMEOUT);
-        // The JDK may open a descriptor or two of its own on the way (a poller, a jar); a leak would be one per dialogue
-        // of a kind (22 and more), so a small allowance cannot hide one.
-        long allowance = 8;
+        // The JDK, and the threads other test classes left behind, may open or close a few descriptors of their own
+        // meanwhile (pollers, jars, connections winding down; 14 seen in a full run); a leak would be one per dialogue
+        // of a kind (22 and more), so this allowance cannot hide one.
+        long allowance = 16;
         long fdsAfter = settledFileDescriptors(fdsBefore + allowance);
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
         assertThat(fdsAfter).as("open file descriptors").isLessThanOrEqualTo(fdsBefore + allowance);

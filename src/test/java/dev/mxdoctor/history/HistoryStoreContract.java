@@ -88,13 +88,55 @@ abstract class HistoryStoreContract {
                     "elsewhere/7/7");
         }
         try (HistoryStore second = HistoryStore.open(url)) {
-            assertThat(second.interruptAbandoned(now, Duration.ofHours(1), gone::equals))
+            assertThat(second.interruptAbandoned(now, Duration.ofMinutes(1), Duration.ofHours(1), gone::equals))
                     .extracting(RunSummary::id).containsExactly("stale", "dead");
             assertThat(second.latest(Optional.empty(), Optional.empty(), 5))
                     .extracting(RunSummary::id, RunSummary::state)
                     .containsExactlyInAnyOrder(tuple("dead", "interrupted"), tuple("alive", "running"),
                             tuple("stale", "interrupted"));
-            assertThat(second.interruptAbandoned(now, Duration.ofHours(1), gone::equals)).isEmpty();
+            assertThat(second.interruptAbandoned(now, Duration.ofMinutes(1), Duration.ofHours(1), gone::equals)).isEmpty();
+        }
+    }
+
+    @Test
+    void interruptAbandoned_otherHostsBots_byTheirHeartbeat_eachRunOnceWhicheverReplicaAsks() throws Exception {
+        String url = newDatabase();
+        Instant now = Instant.parse("2026-11-23T10:00:00Z");
+        String beating = "pod-a/1/100";
+        String silent = "pod-b/1/200";
+        try (HistoryStore a = HistoryStore.open(url); HistoryStore b = HistoryStore.open(url)) {
+            a.heartbeat(beating, now.minusSeconds(70)); // an older beat, then a fresh one: the row is updated
+            a.heartbeat(beating, now.minusSeconds(5));
+            a.heartbeat(silent, now.minusSeconds(90));
+            a.start(RunRecord.local("beating", "me", "mx", "example.com", now.minusSeconds(600)), beating);
+            a.start(RunRecord.local("silent", "me", "mx", "example.com", now.minusSeconds(20)), silent);
+            a.start(RunRecord.local("cli", "me", "mx", "example.com", now.minusSeconds(600)), "laptop/9/9");
+            // Neither pod runs on this host, so only the heartbeat (or age) can tell.
+            assertThat(b.interruptAbandoned(now, Duration.ofMinutes(1), Duration.ofHours(1), o -> false))
+                    .extracting(RunSummary::id).containsExactly("silent");
+            assertThat(a.interruptAbandoned(now, Duration.ofMinutes(1), Duration.ofHours(1), o -> false))
+                    .as("already marked by the other replica").isEmpty();
+            assertThat(a.latest(Optional.empty(), Optional.empty(), 5)).extracting(RunSummary::id, RunSummary::state)
+                    .containsExactlyInAnyOrder(tuple("beating", "running"), tuple("silent", "interrupted"),
+                            tuple("cli", "running"));
+            // A clean stop forgets the beat: the run is then judged by its age alone.
+            a.forget(beating);
+            assertThat(b.interruptAbandoned(now.plus(Duration.ofHours(1)), Duration.ofMinutes(1),
+                    Duration.ofHours(1), o -> false)).extracting(RunSummary::id).containsExactly("beating", "cli");
+        }
+    }
+
+    @Test
+    void lease_isHeldByOneHolderUntilItRunsOutOrIsRenewed() throws Exception {
+        try (HistoryStore a = HistoryStore.open(newDatabase())) {
+            Instant t = Instant.parse("2026-11-23T10:00:00Z");
+            Duration hold = Duration.ofMinutes(55);
+            assertThat(a.tryLease("retention", "pod-a", t, hold)).isTrue();
+            assertThat(a.tryLease("retention", "pod-b", t.plusSeconds(60), hold)).isFalse();
+            assertThat(a.tryLease("retention", "pod-a", t.plusSeconds(60), hold)).as("renewed by its holder").isTrue();
+            assertThat(a.tryLease("other", "pod-b", t.plusSeconds(60), hold)).as("leases are by name").isTrue();
+            assertThat(a.tryLease("retention", "pod-b", t.plus(hold).plusSeconds(61), hold)).as("ran out").isTrue();
+            assertThat(a.tryLease("retention", "pod-a", t.plus(hold).plusSeconds(62), hold)).isFalse();
         }
     }
 
