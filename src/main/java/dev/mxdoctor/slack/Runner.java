@@ -300,6 +300,10 @@ final class Runner {
             return;
         }
         List<String> changes = run.finish(report, state);
+        // One line a run, for whoever reads the logs: who asked what, where, and what came of it.
+        LOG.info("{} asked by {} in {}: {} ({}, {} ms{})", spec.commandLine(), spec.user(), spec.channel(),
+                report.verdict().status().label(), state.label(), report.elapsedMs(),
+                sharedWith.isPresent() ? ", shared" : "");
         deliver(spec, report, state, changes, sharedWith, parentTs, viaResponseUrl);
     }
 

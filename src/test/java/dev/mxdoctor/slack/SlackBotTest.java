@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.slack.api.app_backend.SlackSignature;
 import dev.mxdoctor.Config;
 import dev.mxdoctor.Engine;
 import dev.mxdoctor.check.Progress;
@@ -20,10 +19,8 @@ import dev.mxdoctor.testing.FakeSlack.Call;
 import dev.mxdoctor.testing.FakeSmtpServer;
 import dev.mxdoctor.testing.Zones;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -705,13 +702,8 @@ class SlackBotTest {
 
     private static HttpResponse<String> postSigned(int port, String body, long timestamp, String secret)
             throws Exception {
-        String signature = new SlackSignature.Generator(secret).generate(String.valueOf(timestamp), body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slack/events"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Slack-Request-Timestamp", String.valueOf(timestamp))
-                .header("X-Slack-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        return dev.mxdoctor.testing.SignedRequests.post(port, "application/x-www-form-urlencoded", body, timestamp,
+                secret, 0);
     }
 
     private String slashForm(String channel) {
