@@ -48,7 +48,7 @@ class DockerfileIT {
                 continue;
             }
             if (t.endsWith("\\")) {
-                logical.append(t, 0, t.length() - 1).append(' ');
+                logical.append(t.substring(0, t.length() - 1).strip()).append(' ');
                 continue;
             }
             logical.append(t);
@@ -140,8 +140,10 @@ class DockerfileIT {
         try (JarFile j = new JarFile(jar.toFile())) {
             assertThat(j.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.mxdoctor.Main");
         }
-        String entrypoint = run.one("ENTRYPOINT");
-        assertThat(entrypoint).startsWith("[\"java\"").contains("\"-jar\", \"" + installed + "\"");
+        List<String> entrypoint = new com.google.gson.Gson().fromJson(run.one("ENTRYPOINT"),
+                new com.google.gson.reflect.TypeToken<List<String>>() {}.getType());
+        assertThat(entrypoint.get(0)).isEqualTo("java");
+        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size())).containsExactly("-jar", installed);
         assertThat(run.one("CMD")).isEqualTo("[\"bot\"]");
 
         // The port the bot serves by default, exposed and probed on its liveness endpoint.
