@@ -90,6 +90,26 @@ final class Poster {
         send("views.publish", "home:" + user, c -> c.viewsPublish(r -> r.userId(user).viewAsString(viewJson)));
     }
 
+    /**
+     * The conversations {@code user} is a member of, as far as the bot can see (public and private channels, group
+     * and direct messages); needs the scopes channels:read, groups:read, im:read and mpim:read.
+     */
+    java.util.Set<String> conversationsOf(String user) throws SlackError, InterruptedException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        String cursor = null;
+        do {
+            String page = cursor;
+            var response = send("users.conversations", "members:" + user, c -> c.usersConversations(r -> r.user(user)
+                    .types(List.of(com.slack.api.model.ConversationType.PUBLIC_CHANNEL,
+                            com.slack.api.model.ConversationType.PRIVATE_CHANNEL,
+                            com.slack.api.model.ConversationType.MPIM, com.slack.api.model.ConversationType.IM))
+                    .excludeArchived(true).limit(200).cursor(page)));
+            response.getChannels().forEach(ch -> ids.add(ch.getId()));
+            cursor = response.getResponseMetadata() == null ? null : response.getResponseMetadata().getNextCursor();
+        } while (cursor != null && !cursor.isEmpty() && ids.size() < 100_000);
+        return ids;
+    }
+
     /** Answers through a command's response_url (works where the bot is not a member). */
     void respond(String responseUrl, SlackRender.Message m, boolean replaceOriginal) throws SlackError {
         com.google.gson.JsonObject body = new com.google.gson.JsonObject();

@@ -55,6 +55,7 @@ public final class SlackBot implements AutoCloseable {
     private final Cache<String, Boolean> seenEvents = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(15)).maximumSize(100_000).build();
     private final Metrics metrics;
+    private final Visibility visibility;
     private final RateLimiter perUser;
     private final RateLimiter perChannel;
     private @Nullable SocketModeApp socketMode;
@@ -88,6 +89,7 @@ public final class SlackBot implements AutoCloseable {
         this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser(), settings.maxQueued());
         this.poster = new Poster(slack, settings.botToken(), settings.postInterval(), metrics::slackCall);
         this.runner = new Runner(poster, measured(checks, metrics), pool, history, settings.docsUrl());
+        this.visibility = new Visibility(poster::conversationsOf);
         this.perUser = new RateLimiter(settings.perUserPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
         this.perChannel = new RateLimiter(settings.perChannelPerMinute(), Duration.ofMinutes(1),
                 Ticker.systemTicker());
@@ -137,8 +139,9 @@ public final class SlackBot implements AutoCloseable {
         app.event(AppHomeOpenedEvent.class, (payload, ctx) -> {
             String user = payload.getEvent().getUser();
             if ("home".equals(payload.getEvent().getTab())) {
+                // The workspace's runs, as far as this viewer may see them: not from conversations they are not in.
                 background(() -> poster.publishHome(user, SlackRender.home(history.latestOf(user, 15),
-                        history.latestQuietly(200)).toString()));
+                        visibility.visible(history.latestQuietly(200), user)).toString()));
             }
             return ctx.ack();
         });
@@ -154,14 +157,21 @@ public final class SlackBot implements AutoCloseable {
             return ctx.ack();
         });
         app.blockAction("rerun_home", (req, ctx) -> {
-            // From the App Home: "channel|thread|command"; a run from the command line is answered in a DM.
+            // From the App Home: "channel|thread|command". The new run goes where the old one was only for a member
+            // of that conversation; anyone else (and a run from the command line) is answered in a direct message.
+            // Asking Slack who is where takes a call: off the ack path.
             BlockActionPayload p = req.getPayload();
             String[] parts = p.getActions().get(0).getValue().split("\\|", 3);
             String user = p.getUser().getId();
-            String channel = parts[0].isEmpty() ? user : parts[0];
-            String thread = parts[1].isEmpty() ? null : parts[1];
-            start(parts[2], user, channel, thread, null, false)
-                    .ifPresent(problem -> background(() -> poster.ephemeral(channel, user, thread, problem)));
+            background(() -> {
+                boolean there = !parts[0].isEmpty() && visibility.isMember(user, parts[0]);
+                String channel = there ? parts[0] : user;
+                String thread = there && !parts[1].isEmpty() ? parts[1] : null;
+                Optional<String> problem = start(parts[2], user, channel, thread, null, false);
+                if (problem.isPresent()) {
+                    poster.ephemeral(channel, user, thread, problem.get());
+                }
+            });
             return ctx.ack();
         });
         app.blockAction("cancel", (req, ctx) -> {
@@ -225,7 +235,7 @@ public final class SlackBot implements AutoCloseable {
         }
         if (invocation.request() instanceof Request.History h) {
             // Read off the ack path: the database may be slow, the ack may not.
-            background(() -> answerPrivately(channel, user, thread, responseUrl, historyAnswer(h)));
+            background(() -> answerPrivately(channel, user, thread, responseUrl, historyAnswer(h, user)));
             return Optional.empty();
         }
         if (runner.stopping()) {
@@ -241,9 +251,13 @@ public final class SlackBot implements AutoCloseable {
         }
     }
 
-    private String historyAnswer(Request.History h) {
+    /** The runs {@code user} may see: their own and those from conversations they are in. */
+    private String historyAnswer(Request.History h, String user) {
         try {
-            return SlackRender.history(history.latest(h.domain().map(d -> d.ascii()), h.code(), h.limit()));
+            // Read more than asked, since some may not be for this person's eyes.
+            List<RunSummary> runs = visibility.visible(history.latest(h.domain().map(d -> d.ascii()), h.code(),
+                    Math.min(1000, h.limit() * 5)), user);
+            return SlackRender.history(runs.subList(0, Math.min(h.limit(), runs.size())));
         } catch (HistoryException e) {
             return ":warning: the history cannot be read right now: " + SlackRender.escape(e.getMessage());
         }

@@ -132,9 +132,13 @@ class SlackBotTest {
     }
 
     private static JsonObject homeOpened() {
+        return homeOpened("U0ALICE");
+    }
+
+    private static JsonObject homeOpened(String user) {
         JsonObject e = new JsonObject();
         e.addProperty("type", "app_home_opened");
-        e.addProperty("user", "U0ALICE");
+        e.addProperty("user", user);
         e.addProperty("channel", "D0HOME");
         e.addProperty("tab", "home");
         e.addProperty("event_ts", "1700000000.000001");
@@ -218,6 +222,7 @@ class SlackBotTest {
     @Test
     void homeTab_listsTheViewersRunsWithReRunButtonsThatWork() throws Exception {
         socketBot();
+        slack.member("U0ALICE", "C16");
         slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C16", slack.responseUrl("r16")), 0);
         awaitRun("C16");
         slack.sendEnvelope("events_api", event("Ev16", homeOpened()), 0);
@@ -234,6 +239,55 @@ class SlackBotTest {
         slack.sendEnvelope("interactive", click, 0);
         slack.await(cs -> of(cs, "chat.update", "C16").stream().filter(c -> c.param("blocks").contains("Re-run"))
                 .count() >= 2, WAIT, "the re-run from the Home tab");
+    }
+
+    private static JsonObject homeClick(String user, String value) {
+        JsonObject click = JsonParser.parseString("{\"type\":\"block_actions\",\"user\":{\"id\":\"" + user
+                + "\"},\"api_app_id\":\"A0FAKE\",\"team\":{\"id\":\"T0FAKE\"},\"container\":{\"type\":\"view\","
+                + "\"view_id\":\"V1\"},\"trigger_id\":\"t\",\"actions\":[{\"action_id\":\"rerun_home\","
+                + "\"block_id\":\"b\",\"type\":\"button\",\"action_ts\":\"1\"}]}").getAsJsonObject();
+        click.getAsJsonArray("actions").get(0).getAsJsonObject().addProperty("value", value);
+        return click;
+    }
+
+    @Test
+    void privateRuns_areShownOnlyToMembersOfTheirConversation_andARerunFromOutsideGoesToADirectMessage()
+            throws Exception {
+        socketBot();
+        slack.member("U0BOB", "C18");
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "secret.test", "C17", slack.responseUrl("r17")), 0);
+        awaitRunSummary("C17");
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C18", slack.responseUrl("r18")), 0);
+        awaitRun("C18");
+        assertThat(history.awaitWrites(WAIT)).isTrue();
+
+        // Bob's Home tab: the run of the channel he is in, not that of the private one he is not in.
+        slack.sendEnvelope("events_api", event("Ev17", homeOpened("U0BOB")), 0);
+        String view = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("views.publish")
+                && "U0BOB".equals(c.param("user_id"))), WAIT, "Bob's home").stream()
+                .filter(c -> c.method().equals("views.publish")).findFirst().orElseThrow().param("view");
+        assertThat(view).contains("mx ok.test").doesNotContain("C17").doesNotContain("secret.test");
+        // Alice, who ran both, sees both.
+        slack.member("U0ALICE", "C17", "C18");
+        slack.sendEnvelope("events_api", event("Ev18", homeOpened("U0ALICE")), 0);
+        String hers = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("views.publish")
+                && "U0ALICE".equals(c.param("user_id"))), WAIT, "Alice's home").stream()
+                .filter(c -> c.method().equals("views.publish") && "U0ALICE".equals(c.param("user_id"))).findFirst()
+                .orElseThrow().param("view");
+        assertThat(hers).contains("secret.test").contains("ok.test");
+
+        // Bob's `history`: the same rule.
+        slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "history", "C18", "U0BOB",
+                slack.responseUrl("r19")), 0);
+        Call answer = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("response_url:r19")), WAIT,
+                "Bob's history").stream().filter(c -> c.method().equals("response_url:r19")).findFirst().orElseThrow();
+        assertThat(answer.param("text") + answer.param("blocks")).contains("ok.test").doesNotContain("secret.test");
+
+        // A Re-run of the private channel's run (as Alice's Home would offer it), clicked by Bob: into Bob's DM.
+        slack.sendEnvelope("interactive", homeClick("U0BOB", "C17|1700000000.000100|mx secret.test"), 0);
+        slack.await(cs -> !of(cs, "chat.postMessage", "U0BOB").isEmpty(), WAIT, "the re-run in Bob's DM");
+        assertThat(slack.calls("chat.postMessage").stream().filter(c -> "C17".equals(c.param("channel")))
+                .filter(c -> String.valueOf(c.param("blocks")).contains("U0BOB"))).isEmpty();
     }
 
     @Test

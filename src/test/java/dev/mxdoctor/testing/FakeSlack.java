@@ -43,6 +43,7 @@ public final class FakeSlack implements AutoCloseable {
     private final List<Call> calls = new ArrayList<>();
     private final List<String> socketMessages = new ArrayList<>();
     private final Set<String> notInChannel = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> rateLimited = new ConcurrentHashMap<>();
     private final AtomicInteger ts = new AtomicInteger(1000);
     private volatile int retryAfterSeconds = 1;
@@ -80,6 +81,11 @@ public final class FakeSlack implements AutoCloseable {
     }
 
     /** The bot is not a member of this channel: chat.postMessage answers not_in_channel. */
+    /** Makes {@code user} a member of these conversations (users.conversations answers with them). */
+    public void member(String user, String... channels) {
+        members.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).addAll(List.of(channels));
+    }
+
     public void notInChannel(String channel) {
         notInChannel.add(channel);
     }
@@ -153,6 +159,18 @@ public final class FakeSlack implements AutoCloseable {
                     r.addProperty("ts", params.get("ts"));
                 }
                 case "chat.postEphemeral" -> r.addProperty("message_ts", nextTs());
+                case "users.conversations" -> {
+                    com.google.gson.JsonArray channels = new com.google.gson.JsonArray();
+                    members.getOrDefault(params.get("user"), Set.of()).forEach(id -> {
+                        JsonObject c = new JsonObject();
+                        c.addProperty("id", id);
+                        channels.add(c);
+                    });
+                    r.add("channels", channels);
+                    JsonObject meta = new JsonObject();
+                    meta.addProperty("next_cursor", "");
+                    r.add("response_metadata", meta);
+                }
                 case "apps.connections.open" -> r.addProperty("url", "ws://127.0.0.1:" + socket.getPort() + "/link");
                 default -> {}
             }
