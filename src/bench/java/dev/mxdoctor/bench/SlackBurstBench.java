@@ -54,13 +54,19 @@ public final class SlackBurstBench {
                 SlackBot bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-bench",
                         "SLACK_SIGNING_SECRET", secret, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
                         // Pacing is per channel; the burst spans many channels, so it does not apply here.
-                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), noop ? (inv, progress) -> Report.failed("mx",
+                        "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0",
+                        // Every command is to be answered: none turned away by the queue's bound.
+                        "MXDOCTOR_MAX_QUEUED", "10000")), noop ? (inv, progress) -> Report.failed("mx",
                         "ok.test", Instant.now(), "noop") : engine::run, history, new dev.mxdoctor.ops.Metrics());
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             bot.start(Duration.ofDays(90));
             URI uri = URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");
             burst(uri, slack, secret, n, "warm", pool); // JIT warm-up: the bot is a long-running process
             slack.await(calls -> answered(slack) >= n, Duration.ofMinutes(5), n + " warm-up answers");
+            // Quiet before measuring: the warm-up's thread replies posted and its runs written, the heap collected.
+            slack.await(calls -> threadReplies(slack) >= n, Duration.ofMinutes(5), n + " warm-up thread replies");
+            history.awaitWrites(Duration.ofMinutes(1));
+            System.gc();
             long start = System.nanoTime();
             List<long[]> results = burst(uri, slack, secret, n, "burst", pool);
             List<Double> acks = new ArrayList<>();
@@ -101,6 +107,10 @@ public final class SlackBurstBench {
                     StandardCharsets.US_ASCII)).readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
+    }
+
+    private static long threadReplies(FakeSlack slack) {
+        return slack.calls("chat.postMessage").stream().filter(c -> c.param("thread_ts") != null).count();
     }
 
     private static long answered(FakeSlack slack) {

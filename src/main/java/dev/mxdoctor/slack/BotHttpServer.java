@@ -42,11 +42,12 @@ final class BotHttpServer implements AutoCloseable {
     static final int MAX_BODY_BYTES = 256 * 1024;
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
     BotHttpServer(InetSocketAddress address, @Nullable App events, @Nullable Operations operations)
             throws IOException {
         server = HttpServer.create(address, 200);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(handlers);
         if (events != null) {
             serveEvents(events);
         }
@@ -151,5 +152,6 @@ final class BotHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(1);
+        handlers.shutdownNow();
     }
 }

@@ -1,15 +1,19 @@
 package dev.mxdoctor.slack;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.slack.api.Slack;
-import com.slack.api.methods.MethodsClient;
-import com.slack.api.methods.SlackApiException;
-import com.slack.api.methods.SlackApiTextResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.FormBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * Sends messages to Slack within its rate limits: at most one message per {@code interval} per channel (Slack
  * allows about one a second, with short bursts), and on HTTP 429 waits {@code Retry-After} and tries again, so
  * no message is lost. Errors come back as {@link SlackError}, never as a stack trace in a channel.
+ *
+ * <p>Calls are plain form POSTs to the Web API over the SDK's HTTP client, their answers read as JSON trees: the
+ * SDK's typed responses built a new reflective Gson adapter for every answer, a quarter of the bot's CPU in a burst
+ * (profiled with JFR, see docs/benchmarks.md), and mxdoctor needs only {@code ok}, {@code error}, {@code ts} and
+ * the channel ids.
  */
 final class Poster {
 
@@ -45,13 +54,10 @@ final class Poster {
         }
     }
 
-    @FunctionalInterface
-    private interface Call<T extends SlackApiTextResponse> {
-        T call(MethodsClient client) throws IOException, SlackApiException;
-    }
-
     private final Slack slack;
-    private final MethodsClient client;
+    private final OkHttpClient http;
+    private final String methodsUrl;
+    private final String token;
     private final Duration interval;
     private final Map<String, Long> nextSlot = new ConcurrentHashMap<>();
 
@@ -66,28 +72,44 @@ final class Poster {
     Poster(Slack slack, String botToken, Duration interval, CallListener calls) {
         this.slack = slack;
         this.calls = calls;
-        this.client = slack.methods(botToken);
+        this.http = slack.getHttpClient().getOkHttpClient();
+        String prefix = slack.getConfig().getMethodsEndpointUrlPrefix();
+        this.methodsUrl = prefix.endsWith("/") ? prefix : prefix + "/";
+        this.token = botToken;
         this.interval = interval;
+    }
+
+    private static Map<String, @Nullable String> form(@Nullable String... keyValues) {
+        Map<String, @Nullable String> f = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            f.put(java.util.Objects.requireNonNull(keyValues[i]), keyValues[i + 1]);
+        }
+        return f;
     }
 
     /** Posts a message; returns its ts. */
     String post(String channel, @Nullable String threadTs, SlackRender.Message m) throws SlackError, InterruptedException {
-        return send("chat.postMessage", channel, c -> c.chatPostMessage(r -> r.channel(channel).threadTs(threadTs)
-                .text(m.text()).blocksAsString(m.blocksJson()).unfurlLinks(false))).getTs();
+        JsonObject r = send("chat.postMessage", channel, form("channel", channel, "thread_ts", threadTs, "text",
+                m.text(), "blocks", m.blocksJson(), "unfurl_links", "false"));
+        return text(r, "ts");
     }
 
     void update(String channel, String ts, SlackRender.Message m) throws SlackError, InterruptedException {
-        send("chat.update", channel, c -> c.chatUpdate(r -> r.channel(channel).ts(ts).text(m.text())
-                .blocksAsString(m.blocksJson())));
+        send("chat.update", channel, form("channel", channel, "ts", ts, "text", m.text(), "blocks", m.blocksJson()));
     }
 
     void ephemeral(String channel, String user, @Nullable String threadTs, String text) throws SlackError, InterruptedException {
-        send("chat.postEphemeral", channel, c -> c.chatPostEphemeral(r -> r.channel(channel).user(user)
-                .threadTs(threadTs).text(text)));
+        send("chat.postEphemeral", channel, form("channel", channel, "user", user, "thread_ts", threadTs, "text",
+                text));
     }
 
     void publishHome(String user, String viewJson) throws SlackError, InterruptedException {
-        send("views.publish", "home:" + user, c -> c.viewsPublish(r -> r.userId(user).viewAsString(viewJson)));
+        send("views.publish", "home:" + user, form("user_id", user, "view", viewJson));
+    }
+
+    private static String text(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "" : e.getAsString();
     }
 
     /**
@@ -98,14 +120,13 @@ final class Poster {
         java.util.Set<String> ids = new java.util.HashSet<>();
         String cursor = null;
         do {
-            String page = cursor;
-            var response = send("users.conversations", "members:" + user, c -> c.usersConversations(r -> r.user(user)
-                    .types(List.of(com.slack.api.model.ConversationType.PUBLIC_CHANNEL,
-                            com.slack.api.model.ConversationType.PRIVATE_CHANNEL,
-                            com.slack.api.model.ConversationType.MPIM, com.slack.api.model.ConversationType.IM))
-                    .excludeArchived(true).limit(200).cursor(page)));
-            response.getChannels().forEach(ch -> ids.add(ch.getId()));
-            cursor = response.getResponseMetadata() == null ? null : response.getResponseMetadata().getNextCursor();
+            JsonObject r = send("users.conversations", "members:" + user, form("user", user, "types",
+                    "public_channel,private_channel,mpim,im", "exclude_archived", "true", "limit", "200", "cursor",
+                    cursor));
+            if (r.get("channels") instanceof com.google.gson.JsonArray channels) {
+                channels.forEach(ch -> ids.add(text(ch.getAsJsonObject(), "id")));
+            }
+            cursor = r.get("response_metadata") instanceof JsonObject meta ? text(meta, "next_cursor") : null;
         } while (cursor != null && !cursor.isEmpty() && ids.size() < 100_000);
         return ids;
     }
@@ -131,31 +152,62 @@ final class Poster {
         }
     }
 
-    private <T extends SlackApiTextResponse> T send(String method, String channel, Call<T> call)
+    /** One Web API call: a form POST; 429s waited out as Slack asks; ok=false is a {@link SlackError}. */
+    private JsonObject send(String method, String channel, Map<String, @Nullable String> params)
             throws SlackError, InterruptedException {
+        FormBody.Builder body = new FormBody.Builder();
+        params.forEach((k, v) -> {
+            if (v != null) {
+                body.add(k, v);
+            }
+        });
+        Request request = new Request.Builder().url(methodsUrl + method).header("Authorization", "Bearer " + token)
+                .post(body.build()).build();
         for (int attempt = 0; ; attempt++) {
             pace(channel);
-            try {
-                T response = call.call(client);
-                calls.called(method, response.isOk() ? "ok" : "error");
-                if (!response.isOk()) {
-                    throw new SlackError(method, response.getError());
+            try (Response response = http.newCall(request).execute()) {
+                if (response.code() == 429) {
+                    calls.called(method, "rate_limited");
+                    if (attempt < MAX_RETRIES) {
+                        long seconds = retryAfter(response.header("Retry-After"));
+                        LOG.warn("{}: rate limited by Slack, retrying in {} s", method, seconds);
+                        Thread.sleep(Duration.ofSeconds(seconds)); // Slack's own instruction, not a guess
+                        continue;
+                    }
                 }
-                return response;
-            } catch (SlackApiException e) {
-                calls.called(method, e.getResponse().code() == 429 ? "rate_limited" : "failed");
-                if (e.getResponse().code() == 429 && attempt < MAX_RETRIES) {
-                    long seconds = Optional.ofNullable(e.getResponse().header("Retry-After"))
-                            .map(Long::parseLong).orElse(1L);
-                    LOG.warn("{}: rate limited by Slack, retrying in {} s", method, seconds);
-                    Thread.sleep(Duration.ofSeconds(seconds)); // Slack's own instruction, not a guess
-                    continue;
+                if (!response.isSuccessful()) {
+                    calls.called(method, "failed");
+                    throw new SlackError(method, "HTTP " + response.code());
                 }
-                throw new SlackError(method, "HTTP " + e.getResponse().code());
+                okhttp3.ResponseBody answer = response.body();
+                JsonObject json = JsonParser.parseString(answer == null ? "" : answer.string()).getAsJsonObject();
+                boolean ok = json.get("ok") instanceof JsonElement e && e.isJsonPrimitive() && e.getAsBoolean();
+                calls.called(method, ok ? "ok" : "error");
+                if (!ok) {
+                    throw new SlackError(method, json.has("error") ? text(json, "error") : "no ok in the answer");
+                }
+                return json;
+            } catch (java.io.InterruptedIOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException(method + " interrupted");
+                }
+                calls.called(method, "failed");
+                throw new SlackError(method, "timed out");
             } catch (IOException e) {
                 calls.called(method, "failed");
                 throw new SlackError(method, e.getClass().getSimpleName() + ": " + e.getMessage());
+            } catch (RuntimeException e) { // an answer that is not the JSON object Slack sends
+                calls.called(method, "failed");
+                throw new SlackError(method, "unreadable answer: " + e.getMessage());
             }
+        }
+    }
+
+    private static long retryAfter(@Nullable String header) {
+        try {
+            return header == null ? 1 : Math.max(0, Math.min(600, Long.parseLong(header.strip())));
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 

@@ -48,6 +48,17 @@ class ReplicasIT {
     @TempDir
     Path dir;
 
+    /** Every bot process this test started, stopped whatever happens (a failed assertion must not leave them). */
+    private final List<Process> started = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (Process p : started) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void twoReplicas_oneKilledMidRunAndRestarted_everyCommandAnsweredOnce_andTheHistoryHoldsEveryRun()
             throws Exception {
@@ -71,8 +82,8 @@ class ReplicasIT {
                     "MXDOCTOR_SMTP_GREETING_TIMEOUT", "120", "MXDOCTOR_HELO", "mxdoctor.test",
                     "MXDOCTOR_SMTP_PORT", String.valueOf(fast.port())));
             assertThat(slow.port()).isEqualTo(fast.port());
-            Bot a = Bot.start("a", env, dir);
-            Bot b = Bot.start("b", env, dir);
+            Bot a = track(Bot.start("a", env, dir));
+            Bot b = track(Bot.start("b", env, dir));
             a.awaitReady();
             b.awaitReady();
 
@@ -106,7 +117,7 @@ class ReplicasIT {
             a.kill();
             // Slack redelivers one of them (it never heard back in time), and it reaches b: already claimed.
             SignedRequests.event(b.port, mention("EvCS0", "mx slow.test", "CS0", 100), SECRET, 1);
-            Bot restarted = Bot.start("a-restarted", env, dir);
+            Bot restarted = track(Bot.start("a-restarted", env, dir));
             restarted.awaitReady();
 
             // Every quick command: exactly one answer (one parent message, with its summary).
@@ -151,6 +162,11 @@ class ReplicasIT {
             }
             assertThat(withRun).as("log lines that name their run").isPositive();
         }
+    }
+
+    private Bot track(Bot bot) {
+        started.add(bot.process);
+        return bot;
     }
 
     private static String mention(String eventId, String command, String channel, int n) {
