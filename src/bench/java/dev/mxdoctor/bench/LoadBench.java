@@ -30,7 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * that each answer after {@code latency}. Prints whether every check was answered, p50/p99 latency against a single
  * check at the same latency, peak heap, peak RSS, live threads, and the most connections any one address saw.
  *
- * <p>Run: {@code scripts/bench LoadBench [checks] [domains] [latencyMs]} (defaults 500, 100, 200).
+ * <p>With {@code slack} as the fourth argument, the same checks are driven through the Slack face instead: signed
+ * slash commands over HTTP to the real Bolt app (the bot sized for them: {@code MXDOCTOR_MAX_RUNS} = checks), each
+ * timed from sending the command to its answer reaching the fake Slack.
+ *
+ * <p>Run: {@code scripts/bench LoadBench [checks] [domains] [latencyMs] [engine|slack]} (defaults 500, 100, 200,
+ * engine).
  */
 public final class LoadBench {
 
@@ -38,6 +43,7 @@ public final class LoadBench {
         int checks = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int domains = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int latencyMs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        boolean slack = args.length > 3 && args[3].equals("slack");
         String[] addresses = new String[domains];
         String[] zones = new String[domains];
         for (int i = 0; i < domains; i++) {
@@ -52,6 +58,10 @@ public final class LoadBench {
             Map<String, String> env = Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_NS_PORT",
                     String.valueOf(dns.port()), "MXDOCTOR_SMTP_PORT", String.valueOf(servers.get(0).port()),
                     "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_PING", "off", "MXDOCTOR_HELO", "mxdoctor.test");
+            if (slack) {
+                throughSlack(env, checks, domains, latencyMs, servers);
+                return;
+            }
             CommandParser parser = new CommandParser();
             double single;
             try (Engine engine = new Engine(Config.fromEnvironment(env), Clock.systemUTC())) {
@@ -99,6 +109,131 @@ public final class LoadBench {
         } finally {
             servers.forEach(FakeSmtpServer::close);
         }
+    }
+
+    /** The same load as signed slash commands to the bot in HTTP mode; each timed until its answer is posted. */
+    private static void throughSlack(Map<String, String> env, int checks, int domains, int latencyMs,
+            List<FakeSmtpServer> servers) throws Exception {
+        String secret = "load-secret";
+        dev.mxdoctor.slack.SlackBot.configureHttpServer();
+        Path dir = Files.createTempDirectory("load");
+        try (dev.mxdoctor.testing.FakeSlack fake = new dev.mxdoctor.testing.FakeSlack();
+                dev.mxdoctor.history.History history = System.getenv("LOAD_NO_HISTORY") != null
+                        ? dev.mxdoctor.history.History.disabled(Clock.systemUTC())
+                        : dev.mxdoctor.history.History.open("jdbc:sqlite:" + dir.resolve("history.db"),
+                                Clock.systemUTC(), dev.mxdoctor.history.History.Budgets.DEFAULT);
+                Engine engine = new Engine(Config.fromEnvironment(env), Clock.systemUTC());
+                dev.mxdoctor.slack.SlackBot bot = new dev.mxdoctor.slack.SlackBot(
+                        dev.mxdoctor.slack.SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-load",
+                                "SLACK_SIGNING_SECRET", secret, "SLACK_API_URL", fake.apiUrl(), "MXDOCTOR_HTTP_PORT",
+                                "0", "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0", "MXDOCTOR_MAX_RUNS",
+                                String.valueOf(checks), "MXDOCTOR_MAX_RUNS_PER_USER", "1000", "MXDOCTOR_MAX_QUEUED",
+                                "10000", "MXDOCTOR_RATE_PER_USER", "100000", "MXDOCTOR_RATE_PER_CHANNEL", "100000")),
+                        engine::run, history, new dev.mxdoctor.ops.Metrics());
+                ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            bot.start(Duration.ofDays(1));
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");
+            // Warm-up (JIT, TLS, Bolt's first auth.test), then one check alone: the "single check" of the target.
+            send(uri, fake, secret, "warm", "d0.load.test", senders).get();
+            awaitAnswers(fake, "Cwarm", 1);
+            long t0 = System.nanoTime();
+            send(uri, fake, secret, "single", "d1.load.test", senders).get();
+            awaitAnswers(fake, "Csingle", 1);
+            double single = (answeredAt(fake, "Csingle") - t0) / 1e6;
+
+            AtomicLong peakHeap = new AtomicLong();
+            AtomicLong peakThreads = new AtomicLong();
+            Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peakHeap.accumulateAndGet(usedHeap(), Math::max);
+                    peakThreads.accumulateAndGet(ManagementFactory.getThreadMXBean().getThreadCount(), Math::max);
+                    try {
+                        Thread.sleep(20); // a sampling period
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            long[] sentAt = new long[checks];
+            List<java.util.concurrent.Future<Integer>> acks = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < checks; i++) {
+                sentAt[i] = System.nanoTime();
+                acks.add(send(uri, fake, secret, String.valueOf(i), "d" + (i % domains) + ".load.test", senders));
+            }
+            int ok = 0;
+            for (var a : acks) {
+                ok += a.get() == 200 ? 1 : 0;
+            }
+            for (int i = 0; i < checks; i++) {
+                awaitAnswers(fake, "C" + i, 1);
+            }
+            double wall = (System.nanoTime() - start) / 1e6;
+            sampler.interrupt();
+            List<Double> sorted = new ArrayList<>();
+            long shared = 0;
+            for (int i = 0; i < checks; i++) {
+                sorted.add((answeredAt(fake, "C" + i) - sentAt[i]) / 1e6);
+            }
+            for (var c : fake.calls("chat.update")) {
+                if (String.valueOf(c.param("blocks")).contains("one run answered")) {
+                    shared++;
+                }
+            }
+            Collections.sort(sorted);
+            double p50 = sorted.get(sorted.size() / 2);
+            double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+            // Where the time goes: until the run's first message, and from there to the answer.
+            List<Double> toFirst = new ArrayList<>();
+            List<Double> toAnswer = new ArrayList<>();
+            for (int i = 0; i < checks; i++) {
+                String channel = "C" + i;
+                long first = fake.calls("chat.postMessage").stream().filter(c -> channel.equals(c.param("channel")))
+                        .mapToLong(c -> c.atNanos()).min().orElse(sentAt[i]);
+                toFirst.add((first - sentAt[i]) / 1e6);
+                toAnswer.add((answeredAt(fake, channel) - first) / 1e6);
+            }
+            Collections.sort(toFirst);
+            Collections.sort(toAnswer);
+            System.out.printf("until the first message: p50 %.0f ms, p99 %.0f ms; from it to the answer: p50 %.0f ms, "
+                    + "p99 %.0f ms%n", toFirst.get(checks / 2), toFirst.get(checks * 99 / 100),
+                    toAnswer.get(checks / 2), toAnswer.get(checks * 99 / 100));
+            int maxPerAddress = servers.stream().mapToInt(FakeSmtpServer::maxOpen).max().orElse(0);
+            System.out.printf("%d mx commands over %d domains through Slack (signed HTTP), %d ms per DNS reply and "
+                    + "SMTP greeting%n", checks, domains, latencyMs);
+            System.out.printf("acks: %d x HTTP 200; answered: %d of %d (%d of them shared a run in flight); wall %.0f "
+                    + "ms%n", ok, checks, checks, shared, wall);
+            System.out.printf("single command %.0f ms; p50 %.0f ms, p99 %.0f ms = %.2f x single (target <= 2 x)%n",
+                    single, p50, p99, p99 / single);
+            System.out.printf("peak heap used %.0f MB; peak RSS %s; peak live platform threads %d%n",
+                    peakHeap.get() / 1048576.0, peakRss(), peakThreads.get());
+            System.out.printf("most connections one address saw at once: %d (cap 2)%n", maxPerAddress);
+        }
+    }
+
+    private static java.util.concurrent.Future<Integer> send(java.net.URI uri, dev.mxdoctor.testing.FakeSlack fake,
+            String secret, String tag, String domain, ExecutorService senders) {
+        String body = "command=%2Fmx&text=" + domain + "&user_id=U" + tag + "&channel_id=C" + tag
+                + "&team_id=T0FAKE&api_app_id=A0FAKE&trigger_id=t&response_url="
+                + java.net.URLEncoder.encode(fake.responseUrl(tag), java.nio.charset.StandardCharsets.UTF_8);
+        return senders.submit(() -> {
+            String ts = String.valueOf(java.time.Instant.now().getEpochSecond());
+            return SlackBurstBench.post(uri, ts, new com.slack.api.app_backend.SlackSignature.Generator(secret)
+                    .generate(ts, body), body);
+        });
+    }
+
+    /** When the answer (the summary with its Re-run button) reached Slack in {@code channel}. */
+    private static long answeredAt(dev.mxdoctor.testing.FakeSlack fake, String channel) {
+        return fake.calls("chat.update").stream().filter(c -> channel.equals(c.param("channel"))
+                && String.valueOf(c.param("blocks")).contains("Re-run")).mapToLong(c -> c.atNanos()).min()
+                .orElseThrow();
+    }
+
+    private static void awaitAnswers(dev.mxdoctor.testing.FakeSlack fake, String channel, int n) throws Exception {
+        fake.await(calls -> calls.stream().filter(c -> c.method().equals("chat.update")
+                && channel.equals(c.param("channel")) && String.valueOf(c.param("blocks")).contains("Re-run"))
+                .count() >= n, Duration.ofMinutes(5), "the answer in " + channel);
     }
 
     private static long usedHeap() {

@@ -91,7 +91,7 @@ public final class SlackBurstBench {
      * One request over a plain socket (Connection: close), returning the status. The JDK's HttpClient serialises
      * 200 simultaneous connections on its one selector thread, which measured the client rather than the bot.
      */
-    private static int post(URI uri, String ts, String signature, String body) throws java.io.IOException {
+    static int post(URI uri, String ts, String signature, String body) throws java.io.IOException {
         byte[] payload = body.getBytes(StandardCharsets.UTF_8);
         try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
             socket.setTcpNoDelay(true);

@@ -41,12 +41,18 @@ final class BotHttpServer implements AutoCloseable {
     /** The largest request body read; Slack's events, commands and interactions are far smaller. */
     static final int MAX_BODY_BYTES = 256 * 1024;
 
+    /**
+     * Connections waiting to be accepted. A burst beyond the backlog has its SYNs dropped, and each is retried by the
+     * sender a second later; the kernel caps it at net.core.somaxconn (4096 on current kernels).
+     */
+    static final int BACKLOG = 1024;
+
     private final HttpServer server;
     private final java.util.concurrent.ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
     BotHttpServer(InetSocketAddress address, @Nullable App events, @Nullable Operations operations)
             throws IOException {
-        server = HttpServer.create(address, 200);
+        server = HttpServer.create(address, BACKLOG);
         server.setExecutor(handlers);
         if (events != null) {
             serveEvents(events);
