@@ -140,8 +140,8 @@ public final class HistoryStore implements AutoCloseable {
             if (url.startsWith("jdbc:sqlite:")) {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA journal_mode=WAL");
-                    // With WAL, NORMAL syncs at checkpoints instead of at every commit: a power cut may lose the
-                    // last runs, never the file; a flood of runs is written ten times faster (docs/benchmarks.md).
+                    // With WAL, NORMAL syncs at checkpoints instead of at every commit (SQLite's advice for WAL): a
+                    // power cut may lose the last runs, never the file, and a run's write never waits for a disk sync.
                     s.execute("PRAGMA synchronous=NORMAL");
                     s.execute("PRAGMA busy_timeout=5000");
                 }
