@@ -90,6 +90,7 @@ public record Config(
     static Config read(SettingsReader r, Map<String, String> env) {
         Timeouts d = Timeouts.DEFAULTS;
         Optional<String> db = Optional.empty();
+        r.text("MXDOCTOR_DB"); // read below with its default location; marked as known here
         try {
             db = db(env);
         } catch (IllegalArgumentException e) {

@@ -242,7 +242,9 @@ public final class Main {
         }
         java.util.SortedMap<String, String> effective = new java.util.TreeMap<>(config.effective());
         effective.putAll(slack.effective());
-        org.slf4j.LoggerFactory.getLogger(Main.class).info("configuration: {}", effective);
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+        log.info("configuration: {}", effective);
+        reader.unknown().forEach(log::warn);
         Engine engine = new Engine(config, Clock.systemUTC());
         History history = config.db().map(url -> History.open(url, Clock.systemUTC(), History.Budgets.DEFAULT))
                 .orElseGet(() -> History.disabled(Clock.systemUTC()));

@@ -16,6 +16,10 @@ public final class SettingsReader {
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
+    private final java.util.Set<String> asked = new java.util.HashSet<>();
+
+    /** Variables read by the launcher script, not by the program. */
+    private static final java.util.Set<String> LAUNCHER = java.util.Set.of("MXDOCTOR_JAVA_OPTS");
 
     public SettingsReader(Map<String, String> env) {
         this.env = env;
@@ -23,6 +27,7 @@ public final class SettingsReader {
 
     /** The value, stripped, when set and not blank. */
     public Optional<String> text(String name) {
+        asked.add(name);
         return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
@@ -74,6 +79,35 @@ public final class SettingsReader {
             problem(message.startsWith(name) ? message : name + ": " + message);
             return fallback;
         }
+    }
+
+    /**
+     * Variables that look like mxdoctor's (MXDOCTOR_, SLACK_) but that nothing has read: usually a typo, such as
+     * MXDOCTOR_TIMEOUT_SECONDS for MXDOCTOR_TIMEOUT. Ask after everything was read.
+     */
+    public List<String> unknown() {
+        return env.keySet().stream().filter(k -> k.startsWith("MXDOCTOR_") || k.startsWith("SLACK_"))
+                .filter(k -> !asked.contains(k) && !LAUNCHER.contains(k)).sorted()
+                .map(k -> k + " is not a setting mxdoctor knows; it is ignored" + closest(k).map(c -> " (did you mean "
+                        + c + "?)").orElse("")).toList();
+    }
+
+    /** The setting read that {@code name} most likely misspells: the one sharing the longest prefix with it. */
+    private Optional<String> closest(String name) {
+        String best = null;
+        int bestLength = 0;
+        for (String k : asked) {
+            int n = 0;
+            while (n < Math.min(k.length(), name.length()) && k.charAt(n) == name.charAt(n)) {
+                n++;
+            }
+            int prefix = name.startsWith("SLACK_") ? "SLACK_".length() : "MXDOCTOR_".length();
+            if (n > bestLength && n > prefix) {
+                best = k;
+                bestLength = n;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     public void problem(String message) {

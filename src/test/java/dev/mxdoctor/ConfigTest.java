@@ -68,4 +68,20 @@ class ConfigTest {
         assertThat(SettingsReader.maskUrl("jdbc:postgresql://mx:hunter2@db/mx")).isEqualTo(
                 "jdbc:postgresql://mx:***@db/mx");
     }
+
+    @Test
+    void slackSettings_idsAndUrlsAreChecked_andUnknownVariablesNamedWithTheirLikelyMeaning() {
+        SettingsReader r = new SettingsReader(Map.of("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_APP_TOKEN", "xapp-1",
+                "MXDOCTOR_SLACK_USERS", "U024BE7LH, alice", "SLACK_API_URL", "slack.example.com/api",
+                "MXDOCTOR_TIMEOUT_SECONDS", "90", "MXDOCTOR_JAVA_OPTS", "-Xmx1g", "MXDOCTOR_DB", "none"));
+        Config.read(r, Map.of("MXDOCTOR_DB", "none"));
+        dev.mxdoctor.slack.SlackSettings.read(r);
+        Logging.check(r);
+        assertThat(r.problems()).containsExactlyInAnyOrder(
+                "MXDOCTOR_SLACK_USERS: 'alice' is not a Slack id (such as U024BE7LH or C024BE91L: the member's "
+                        + "profile > Copy member ID, or the channel's details)",
+                "SLACK_API_URL: 'slack.example.com/api' is not an http(s) URL");
+        assertThat(r.unknown()).containsExactly("MXDOCTOR_TIMEOUT_SECONDS is not a setting mxdoctor knows; it is "
+                + "ignored (did you mean MXDOCTOR_TIMEOUT?)");
+    }
 }

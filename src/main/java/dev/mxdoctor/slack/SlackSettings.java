@@ -71,19 +71,44 @@ public record SlackSettings(
         if (app.isPresent() && !app.get().startsWith("xapp-")) {
             r.problem("SLACK_APP_TOKEN must be an app-level token (xapp-...)");
         }
-        return new SlackSettings(bot.orElse(""), app, secret, r.text("SLACK_API_URL"),
+        return new SlackSettings(bot.orElse(""), app, secret, r.parsed("SLACK_API_URL", Optional.empty(),
+                v -> Optional.of(httpUrl(v))),
                 r.integer("MXDOCTOR_HTTP_PORT", 3000, 0, 65535),
                 r.text("MXDOCTOR_OPS_PORT").isPresent() ? java.util.OptionalInt.of(r.integer("MXDOCTOR_OPS_PORT", 0, 0,
                         65535)) : java.util.OptionalInt.empty(),
                 Duration.ofMillis(r.integer("MXDOCTOR_SLACK_POST_INTERVAL_MS", 1000, 0, 60_000)),
-                r.text("MXDOCTOR_DOCS_URL").orElse(""), r.integer("MXDOCTOR_MAX_RUNS", 20, 1, 10_000),
+                r.parsed("MXDOCTOR_DOCS_URL", "", SlackSettings::httpUrl), r.integer("MXDOCTOR_MAX_RUNS", 20, 1, 10_000),
                 r.integer("MXDOCTOR_MAX_RUNS_PER_USER", 3, 1, 10_000),
-                new Access(Access.ids(r.text("MXDOCTOR_SLACK_CHANNELS")), Access.ids(r.text("MXDOCTOR_SLACK_USERS")),
-                        Access.ids(r.text("MXDOCTOR_SEND_USERS"))),
+                new Access(ids(r, "MXDOCTOR_SLACK_CHANNELS"), ids(r, "MXDOCTOR_SLACK_USERS"),
+                        ids(r, "MXDOCTOR_SEND_USERS")),
                 r.integer("MXDOCTOR_RATE_PER_USER", 20, 1, 100_000),
                 r.integer("MXDOCTOR_RATE_PER_CHANNEL", 60, 1, 100_000),
                 r.integer("MXDOCTOR_MAX_QUEUED", 100, 0, 100_000),
                 Duration.ofSeconds(r.integer("MXDOCTOR_SHUTDOWN_GRACE", 25, 0, 3600)));
+    }
+
+    private static String httpUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return value;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("'" + value + "' is not an http(s) URL");
+    }
+
+    /** Slack ids (U…, W…, C…, G…, D…): upper-case letters and digits; a lower-case id would never match. */
+    private static java.util.Set<String> ids(SettingsReader r, String name) {
+        java.util.Set<String> ids = Access.ids(r.text(name));
+        for (String id : ids) {
+            if (!id.matches("[A-Z0-9]{2,}")) {
+                r.problem(name + ": '" + id + "' is not a Slack id (such as U024BE7LH or C024BE91L: the member's "
+                        + "profile > Copy member ID, or the channel's details)");
+            }
+        }
+        return ids;
     }
 
     /** The effective settings, defaults included, tokens shown only as set or not. */
