@@ -7,6 +7,9 @@ Each listen address has one behaviour:
   slow       greets after a delay (a deliberate tarpit), then accepts everything and discards it
   busy       greets with 421 and closes
   dropmail   closes the connection right after MAIL FROM
+  spf        refuses the sender at MAIL FROM as failing SPF (550 5.7.23)
+  submission demands authentication at MAIL FROM, like a submission server (530 5.7.0)
+  disabled   refuses every recipient as a disabled mailbox (550 5.2.1)
 Usage: scripted_smtp.py ADDRESS:PORT:BEHAVIOUR [...]
 Nothing received is stored or forwarded.
 """
@@ -16,7 +19,16 @@ import sys
 SLOW_GREETING_SECONDS = 6
 
 
-async def dialogue(reader, writer, name, drop_after_mail=False):
+# Scripted refusals: behaviour -> {verb: reply}; "{arg}" is what the client put in angle brackets.
+REFUSALS = {
+    "spf": {"MAIL": "550 5.7.23 <{arg}>: Sender address rejected: SPF validation failed (mxdoctor lab)"},
+    "submission": {"MAIL": "530 5.7.0 Authentication required"},
+    "disabled": {"RCPT": "550 5.2.1 <{arg}>: Recipient address rejected: Mailbox disabled, not accepting messages"},
+}
+
+
+async def dialogue(reader, writer, name, drop_after_mail=False, refusals=None):
+    refusals = refusals or {}
     writer.write(f"220 {name} ESMTP mxdoctor lab scripted server\r\n".encode())
     await writer.drain()
     in_data = False
@@ -31,7 +43,10 @@ async def dialogue(reader, writer, name, drop_after_mail=False):
                 writer.write(b"250 2.0.0 Ok: discarded\r\n")
             continue
         verb = text.split(" ", 1)[0].split(":", 1)[0].upper()
-        if verb == "EHLO":
+        if verb in refusals:
+            arg = text[text.find("<") + 1:text.find(">")] if "<" in text and ">" in text else ""
+            writer.write((refusals[verb].replace("{arg}", arg) + "\r\n").encode())
+        elif verb == "EHLO":
             writer.write(f"250-{name}\r\n250-PIPELINING\r\n250 8BITMIME\r\n".encode())
         elif verb == "HELO":
             writer.write(f"250 {name}\r\n".encode())
@@ -74,6 +89,8 @@ def handler(behaviour, name):
                 writer.close()
             elif behaviour == "dropmail":
                 await dialogue(reader, writer, name, drop_after_mail=True)
+            elif behaviour in REFUSALS:
+                await dialogue(reader, writer, name, refusals=REFUSALS[behaviour])
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
     return handle

@@ -111,8 +111,8 @@ public final class SmtpTestCheck {
                 transcript.add(p.host(), p.address(), 'I', "--send: DATA not sent, " + sendRefusal.get());
             }
         }
-        SmtpTestEvidence e = new SmtpTestEvidence(evidence, rcpt, sender, order, point, request.send(), sendRefusal,
-                request.via().isPresent());
+        SmtpTestEvidence e = new SmtpTestEvidence(evidence, rcpt, sender, request.from().isPresent(), order, point,
+                request.send(), sendRefusal, request.via().isPresent());
         List<Finding> findings = SmtpTestRules.findings(e, control, clock.instant(),
                 settings.timeouts().slowGreeting());
         Verdict verdict = SmtpTestRules.verdict(e, findings);

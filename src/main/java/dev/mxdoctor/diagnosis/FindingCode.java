@@ -225,6 +225,28 @@ public enum FindingCode {
                     + "gets through, usually within minutes.",
             "Nothing to fix: retries succeed. Sending from a pool of IPs resets the greylisting timer.",
             "RFC 6647"),
+    SENDER_NOT_AUTHENTICATED(Group.ENVELOPE, ERROR, "The receiver refused the sender's authentication",
+            "The receiver refused because of who sends, not whom to: SPF failed (5.7.23), reverse DNS failed "
+                    + "(5.7.25), DMARC or several checks failed (5.7.26), DKIM (5.7.20-22), the sending rate (5.7.28) "
+                    + "or \"sender not authenticated\" texts. Without `from` the sender is mxdoctor's own probe "
+                    + "identity and address: the recipient's domain is not at fault.",
+            "Without `from`: nothing to fix at the recipient; test as your real sender (`from you@your.domain`, "
+                    + "from your mail server's network). With `from`: fix that domain's SPF record to authorise the "
+                    + "sending IP, sign with DKIM, align DMARC, and give the IP a PTR that resolves back.",
+            "RFC 7372", "RFC 7208", "RFC 7489"),
+    MX_REQUIRES_AUTHENTICATION(Group.ENVELOPE, CRITICAL, "The MX demands authentication: nobody can deliver",
+            "The MX host answered MAIL FROM on port 25 with \"authentication required\" (530 5.7.0): it is set up "
+                    + "as a submission server. Other domains' servers never authenticate to an MX, so every sender's "
+                    + "mail to the domain fails.",
+            "Let the MX accept mail for its own domains without authentication on port 25 (Postfix: "
+                    + "smtpd_recipient_restrictions with reject_unauth_destination, not permit_sasl_authenticated "
+                    + "alone; Exchange: anonymous on the receive connector); keep authentication for port 587.",
+            "RFC 5321 3.3", "RFC 6409", "RFC 4954 6"),
+    RCPT_MAILBOX_DISABLED(Group.ENVELOPE, ERROR, "The recipient's mailbox is disabled",
+            "The mailbox exists but is disabled and does not accept mail (5.2.1, or an account disabled or "
+                    + "suspended): not the same as an unknown address.",
+            "Ask the recipient's administrator to re-enable the account, or use the person's new address.",
+            "RFC 3463 3.3"),
     SENDER_REJECTED(Group.ENVELOPE, ERROR, "The envelope sender was refused",
             "The server refused MAIL FROM: the sender domain may fail verification, have a null MX, or be "
                     + "blocked.",

@@ -44,8 +44,21 @@ public final class ReplyRules {
             "no such user", "does not exist", "unknown recipient", "recipient unknown", "address rejected",
             "mailbox unavailable", "no mailbox", "invalid recipient", "recipient not found", "no such recipient",
             "not a valid mailbox", "mailbox not found", "unknown local part", "unrouteable address",
-            "user not found", "account disabled", "undeliverable address", "recipientnotfound", "doesn't have a",
+            "user not found", "undeliverable address", "recipientnotfound", "doesn't have a",
             "no such account", "account does not exist", "no mailbox here");
+    private static final List<String> DISABLED_WORDS = List.of("account disabled", "mailbox disabled",
+            "account is disabled", "account has been disabled", "mailbox is disabled", "account suspended",
+            "account is suspended", "mailbox inactive", "account inactive", "account is inactive", "deactivated");
+    /** Refusals about who sends, in the words of the big receivers and of SPF/DMARC/rDNS milters. */
+    private static final List<String> SENDER_AUTH_WORDS = List.of("spf", "dmarc", "dkim", "not authenticated",
+            "unauthenticated", "authentication checks", "reverse dns", "ptr record", "rdns", "reverse hostname",
+            "reverse host name", "sender policy framework",
+            "sender not authorized", "not designated as permitted sender", "does not designate",
+            "ip address sending this message does not have", "sending rate", "rate limit", "too many messages");
+    private static final List<String> AUTH_REQUIRED_WORDS = List.of("authentication required",
+            "must authenticate", "authentication is required", "auth required", "please authenticate",
+            "sender address must be authenticated", "relay access denied: authenticate first",
+            "client not authenticated");
     private static final List<String> FULL_WORDS = List.of("mailbox full", "over quota", "quota exceeded",
             "mailbox is full", "exceeded storage", "insufficient storage", "quota", "mailbox size limit");
     private static final List<String> GREYLIST_WORDS = List.of("greylist", "graylist", "grey-list",
@@ -64,6 +77,12 @@ public final class ReplyRules {
         Optional<String> list = blocklist(reply);
         if (list.isPresent()) {
             return new Meaning(FindingCode.BLOCKLISTED_BY_RECEIVER, list.get().isEmpty() ? Optional.empty() : list);
+        }
+        if (requiresAuthentication(reply)) {
+            return Meaning.of(FindingCode.MX_REQUIRES_AUTHENTICATION);
+        }
+        if (aboutSender(reply)) {
+            return Meaning.of(FindingCode.SENDER_NOT_AUTHENTICATED);
         }
         if (reply.isTransient()) {
             return Meaning.of(greylisting(reply) ? FindingCode.GREYLISTED : FindingCode.TEMPORARY_FAILURE);
@@ -92,7 +111,16 @@ public final class ReplyRules {
         if (containsAny(text, RELAY_WORDS)) {
             return Meaning.of(FindingCode.RELAY_DENIED);
         }
-        if (enhanced.endsWith(".1.1") || enhanced.endsWith(".1.10") || enhanced.endsWith(".2.1")) {
+        if (requiresAuthentication(reply)) {
+            return Meaning.of(FindingCode.MX_REQUIRES_AUTHENTICATION);
+        }
+        if (aboutSender(reply)) {
+            return Meaning.of(FindingCode.SENDER_NOT_AUTHENTICATED);
+        }
+        if (enhanced.endsWith(".2.1") || enhanced.endsWith(".7.13") || containsAny(text, DISABLED_WORDS)) {
+            return Meaning.of(FindingCode.RCPT_MAILBOX_DISABLED);
+        }
+        if (enhanced.endsWith(".1.1") || enhanced.endsWith(".1.10")) {
             return Meaning.of(FindingCode.RCPT_USER_UNKNOWN);
         }
         if (enhanced.startsWith("5.7.")) {
@@ -185,6 +213,28 @@ public final class ReplyRules {
             return Optional.of("Yahoo: https://senders.yahooinc.com/smtp-error-codes/ explains the code in brackets.");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A refusal about the sender's authentication or reputation: an RFC 7372 code, or a 5.7.x / 4.7.x / bare
+     * 550/554 reply whose text speaks of SPF, DKIM, DMARC, reverse DNS or the sending rate.
+     */
+    static boolean aboutSender(SmtpReply reply) {
+        String enhanced = reply.enhanced().orElse("");
+        if (EnhancedCodes.aboutSenderAuthentication(enhanced)) {
+            return true;
+        }
+        boolean policyClass = enhanced.startsWith("5.7.") || enhanced.startsWith("4.7.") || enhanced.isEmpty();
+        return policyClass && containsAny(reply.text().toLowerCase(Locale.ROOT), SENDER_AUTH_WORDS);
+    }
+
+    /** "530 5.7.0 Authentication required" and its kin: the server wants SMTP AUTH before it takes mail. */
+    static boolean requiresAuthentication(SmtpReply reply) {
+        String text = reply.text().toLowerCase(Locale.ROOT);
+        return (reply.code() == 530 || reply.enhanced().orElse("").equals("5.7.0")
+                || reply.enhanced().orElse("").equals("5.7.1")) && containsAny(text, AUTH_REQUIRED_WORDS)
+                || (reply.code() == 530 && reply.enhanced().orElse("").equals("5.7.0")
+                        && !containsAny(text, List.of("starttls", "tls")));
     }
 
     private static boolean greylisting(SmtpReply reply) {

@@ -8,6 +8,7 @@ import java.util.Optional;
  * What an {@code smtptest} saw: the DNS evidence (with every address's dialogue up to RCPT), the order in which a
  * sending MTA would try the addresses, and the address where it would have handed the message over.
  *
+ * @param senderGiven whether the user named the sender ({@code from}); otherwise it is mxdoctor's probe identity
  * @param order every probe in the order an MTA tries them (preference, equal preferences shuffled)
  * @param deliveryPoint the first address in that order that took the envelope (greeted, answered MAIL)
  * @param sendRequested whether {@code --send} was given
@@ -18,6 +19,7 @@ public record SmtpTestEvidence(
         MxEvidence mx,
         String recipient,
         String sender,
+        boolean senderGiven,
         List<AddressProbe> order,
         Optional<AddressProbe> deliveryPoint,
         boolean sendRequested,

@@ -24,30 +24,37 @@ public final class SmtpTestRules {
         for (AddressProbe p : e.order()) {
             out.addAll(ProbeRules.findings(p, now, slowGreeting));
             boolean decisive = e.deliveryPoint().filter(d -> d == p).isPresent();
-            envelopeFindings(p, e.recipient(), decisive).forEach(out::add);
+            envelopeFindings(p, e, decisive).forEach(out::add);
         }
         out.addAll(ReachabilityRules.findings(e.mx(), control));
         backupRelayDenied(e).ifPresent(out::add);
         return out;
     }
 
-    private static List<Finding> envelopeFindings(AddressProbe p, String recipient, boolean decisive) {
+    private static List<Finding> envelopeFindings(AddressProbe p, SmtpTestEvidence e, boolean decisive) {
         List<Finding> out = new ArrayList<>();
         String where = p.host() + " (" + p.address() + ")";
         p.mail().filter(r -> !r.isPositive()).ifPresent(r -> out.add(
-                finding(p, ReplyRules.mail(r), Stage.MAIL, where + " answered MAIL FROM with: " + r.oneLine(), r,
-                        decisive)));
-        p.rcpt().ifPresent(r -> out.add(finding(p, ReplyRules.rcpt(r), Stage.RCPT,
-                where + " answered RCPT TO:<" + recipient + "> with: " + r.oneLine(), r, decisive)));
-        p.data().ifPresent(r -> out.add(finding(p, ReplyRules.data(r), Stage.DATA,
+                finding(p, e, ReplyRules.mail(r), Stage.MAIL, where + " answered MAIL FROM:<" + e.sender() + "> with: "
+                        + r.oneLine(), r, decisive)));
+        p.rcpt().ifPresent(r -> out.add(finding(p, e, ReplyRules.rcpt(r), Stage.RCPT,
+                where + " answered RCPT TO:<" + e.recipient() + "> with: " + r.oneLine(), r, decisive)));
+        p.data().ifPresent(r -> out.add(finding(p, e, ReplyRules.data(r), Stage.DATA,
                 where + " answered the test message with: " + r.oneLine(), r, decisive)));
         return out;
     }
 
-    private static Finding finding(AddressProbe p, ReplyRules.Meaning m, Stage stage, String detail, SmtpReply r,
-            boolean decisive) {
+    private static Finding finding(AddressProbe p, SmtpTestEvidence e, ReplyRules.Meaning m, Stage stage,
+            String detail, SmtpReply r, boolean decisive) {
         String named = m.blocklist().map(l -> " The reply names " + l + ".").orElse("");
-        Finding f = ProbeRules.at(p, m.code(), stage, detail + "." + named).withEvidence(r.oneLine());
+        // Every enhanced code in words: what the receiver said, not only that it refused.
+        String code = r.isPositive() ? "" : r.enhanced().flatMap(EnhancedCodes::describe)
+                .map(d -> " In words: " + d + ".").orElse("");
+        String whose = m.code() == FindingCode.SENDER_NOT_AUTHENTICATED ? " " + whoseSender(e) : "";
+        Finding f = ProbeRules.at(p, m.code(), stage, detail + "." + named + code + whose).withEvidence(r.oneLine());
+        if (m.code() == FindingCode.SENDER_NOT_AUTHENTICATED) {
+            f = f.withAdvice(senderAdvice(e));
+        }
         Optional<String> provider = ReplyRules.providerAdvice(r);
         if (provider.isPresent() && !r.isPositive()) {
             f = f.withAdvice(f.advice() + " " + provider.get());
@@ -57,6 +64,30 @@ public final class SmtpTestRules {
             f = f.withSeverity(Severity.WARNING);
         }
         return f;
+    }
+
+    /** Whose sender the receiver judged: the user's domain, or mxdoctor's own probe identity. */
+    private static String whoseSender(SmtpTestEvidence e) {
+        return e.senderGiven()
+                ? "The refusal is about the sender, " + domainOf(e.sender()) + " (given with `from`), and the address "
+                        + "mxdoctor connected from: " + domainOf(e.sender()) + " does not authorise that address, "
+                        + "or its authentication fails."
+                : "The refusal is about the sender, not the recipient: it judged mxdoctor's own probe identity (<"
+                        + e.sender() + ">, and the address mxdoctor connected from), so " + domainOf(e.recipient())
+                        + " is not at fault and its server applies sender checks as it should.";
+    }
+
+    private static String senderAdvice(SmtpTestEvidence e) {
+        return e.senderGiven()
+                ? "Fix " + domainOf(e.sender()) + ": its SPF record must authorise the IP that sends its mail (an "
+                        + "`ip4:`/`ip6:` or an `include:` of the provider that sends it), its mail should carry a DKIM "
+                        + "signature of " + domainOf(e.sender()) + ", its DMARC record must align with them, and the "
+                        + "sending IP needs a PTR whose name resolves back to it. Test again from the real sending "
+                        + "server's network."
+                : "Nothing to fix at " + domainOf(e.recipient()) + ". Your real mail is judged by your own domain's "
+                        + "SPF, DKIM and DMARC and your mail server's IP, not by mxdoctor's: run `smtptest "
+                        + e.recipient() + " from you@your.domain` from your mail server's network (or set "
+                        + "MXDOCTOR_MAIL_FROM to an address whose SPF authorises mxdoctor's IP).";
     }
 
     /** The primary MX down and the backup refusing to relay: the classic backup that does not store and forward. */
@@ -130,6 +161,10 @@ public final class SmtpTestRules {
             ReplyRules.Meaning m = ReplyRules.mail(mail);
             return switch (m.code()) {
                 case BLOCKLISTED_BY_RECEIVER -> blocklisted(at, m, mail);
+                case MX_REQUIRES_AUTHENTICATION -> new Verdict(Status.FAILING, "Nobody can deliver mail to " + domain
+                        + ": " + at + " demands authentication at MAIL FROM (" + mail.oneLine() + "), as a submission "
+                        + "server does; an MX must take its domain's mail on port 25 without it.");
+                case SENDER_NOT_AUTHENTICATED -> senderRefused(e, at, mail, "MAIL FROM");
                 case GREYLISTED, TEMPORARY_FAILURE -> new Verdict(Status.DEGRADED, at + " temporarily refused the "
                         + "sender: " + mail.oneLine() + "; a real MTA retries later.");
                 default -> new Verdict(Status.INCONCLUSIVE, at + " refused the sender <" + e.sender() + ">: "
@@ -147,6 +182,12 @@ public final class SmtpTestRules {
             case RCPT_ACCEPTED -> accepted(e, d, at, primaryDown, r);
             case RCPT_USER_UNKNOWN -> new Verdict(Status.FAILING, rcpt + " does not exist at " + at + ": "
                     + r.oneLine() + ".");
+            case RCPT_MAILBOX_DISABLED -> new Verdict(Status.FAILING, rcpt + "'s mailbox exists but is disabled at "
+                    + at + ": " + r.oneLine() + "; mail to it bounces until the account is re-enabled.");
+            case MX_REQUIRES_AUTHENTICATION -> new Verdict(Status.FAILING, "Nobody can deliver mail to " + domain
+                    + ": " + at + " demands authentication for the recipient (" + r.oneLine() + "), as a submission "
+                    + "server does; an MX must take its domain's mail on port 25 without it.");
+            case SENDER_NOT_AUTHENTICATED -> senderRefused(e, at, r, "RCPT TO");
             case RELAY_DENIED -> viaBackup && !primaryDown.isEmpty()
                     ? new Verdict(Status.FAILING, "Mail to " + domain + " is bouncing because the primary MX "
                             + ReachabilityRules.describe(e.mx().primaryGroup()) + " is down and the backup MX "
@@ -181,6 +222,20 @@ public final class SmtpTestRules {
         String flows = primaryDown.isEmpty() ? "" : "mail flows via the backup: ";
         return new Verdict(status, primaryDown + flows + at + " accepts mail for " + e.recipient() + " ("
                 + r.oneLine() + ")." + sent);
+    }
+
+    /** A refusal about the sender: whose sender decides whether the recipient's side can be judged at all. */
+    private static Verdict senderRefused(SmtpTestEvidence e, String at, SmtpReply r, String stage) {
+        // The headline stays short: the code in words is in the finding.
+        if (!e.senderGiven()) {
+            return new Verdict(Status.INCONCLUSIVE, at + " refused mxdoctor's probe sender <" + e.sender() + "> at "
+                    + stage + ": " + r.oneLine() + ". That is about mxdoctor's own identity, not about "
+                    + domainOf(e.recipient()) + "; test as your real sender with `from`.");
+        }
+        return new Verdict(r.isTransient() ? Status.DEGRADED : Status.FAILING, at + " refuses mail from "
+                + domainOf(e.sender()) + ": " + r.oneLine() + ". The sender's side must be fixed ("
+                + domainOf(e.sender()) + "'s SPF, DKIM, DMARC or the sending IP's reverse DNS), not "
+                + domainOf(e.recipient()) + ".");
     }
 
     private static Verdict blocklisted(String at, ReplyRules.Meaning m, SmtpReply r) {

@@ -185,6 +185,73 @@ class SmtpTestCheckTest {
         assertThat(mx1.received()).doesNotContain("RCPT TO:<alice@corp.test>");
     }
 
+    private static Finding only(Report r, FindingCode code) {
+        return r.findings().stream().filter(f -> f.code() == code).findFirst().orElseThrow(() ->
+                new AssertionError(code + " not among " + codes(r)));
+    }
+
+    @Test
+    void run_spfFailsForTheProbeSender_isAboutMxdoctorsIdentityNotTheRecipient() throws Exception {
+        mx1.reply("MAIL", "550 5.7.23 <postmaster@mxdoctor.test>: Sender address rejected: SPF validation failed");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.INCONCLUSIVE);
+        assertThat(r.verdict().summary()).contains("refused mxdoctor's probe sender <postmaster@mxdoctor.test>")
+                .contains("SPF validation failed").contains("not about corp.test").contains("`from`");
+        Finding f = only(r, FindingCode.SENDER_NOT_AUTHENTICATED);
+        assertThat(f.detail()).contains("5.7.23: permanent failure").contains("not authorised by the sender "
+                + "domain's SPF record").contains("corp.test is not at fault");
+        assertThat(f.advice()).startsWith("Nothing to fix at corp.test").contains("from you@your.domain")
+                .doesNotContain("DKIM signature of");
+    }
+
+    @Test
+    void run_dmarcFailsForTheUsersOwnSender_tellsThemToFixTheirDomain() throws Exception {
+        mx1.reply("RCPT", "550-5.7.26 Unauthenticated email from shop.example is not accepted due to domain's",
+                "550 5.7.26 DMARC policy.");
+        Report r = run("smtptest alice@corp.test from orders@shop.example");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(r.verdict().summary()).contains("refuses mail from shop.example").contains("5.7.26")
+                .contains("DMARC").contains("not corp.test");
+        Finding f = only(r, FindingCode.SENDER_NOT_AUTHENTICATED);
+        assertThat(f.stage()).isEqualTo(Finding.Stage.RCPT);
+        assertThat(f.detail()).contains("shop.example (given with `from`)");
+        assertThat(f.advice()).startsWith("Fix shop.example: its SPF record must authorise").contains("DKIM")
+                .contains("PTR");
+    }
+
+    @Test
+    void run_rateLimitedSender_isDegradedNotFailing() throws Exception {
+        mx1.reply("RCPT", "421-4.7.28 Our system has detected an unusual rate of unsolicited mail originating",
+                "421 4.7.28 from your IP address.");
+        Report r = run("smtptest alice@corp.test from orders@shop.example");
+        assertThat(r.verdict().status()).isEqualTo(Status.DEGRADED);
+        assertThat(only(r, FindingCode.SENDER_NOT_AUTHENTICATED).detail()).contains("4.7.28: temporary failure");
+    }
+
+    @Test
+    void run_mxDemandsAuthentication_isFailingOnTheReceivingSide() throws Exception {
+        mx1.reply("MAIL", "530 5.7.0 Authentication required");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(r.verdict().summary()).startsWith("Nobody can deliver mail to corp.test")
+                .contains("demands authentication at MAIL FROM").contains("submission server");
+        Finding f = only(r, FindingCode.MX_REQUIRES_AUTHENTICATION);
+        assertThat(f.severity()).isEqualTo(dev.mxdoctor.diagnosis.Severity.CRITICAL);
+        assertThat(f.advice()).contains("without authentication on port 25");
+    }
+
+    @Test
+    void run_disabledMailbox_isNotAnUnknownUser() throws Exception {
+        mx1.reply("RCPT", "550 5.2.1 <alice@corp.test>: Recipient address rejected: Mailbox disabled, not "
+                + "accepting messages");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(r.verdict().summary()).contains("mailbox exists but is disabled");
+        assertThat(codes(r)).contains(FindingCode.RCPT_MAILBOX_DISABLED).doesNotContain(FindingCode.RCPT_USER_UNKNOWN);
+        assertThat(only(r, FindingCode.RCPT_MAILBOX_DISABLED).detail()).contains("In words: 5.2.1: permanent failure "
+                + "(a sender gives up and bounces): the mailbox is disabled");
+    }
+
     @Test
     void run_closeAfterMailOnEveryHost_isFailingNobodyTookIt() throws Exception {
         mx1.reply("MAIL", FakeSmtpServer.CLOSE);

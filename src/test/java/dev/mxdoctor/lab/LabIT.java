@@ -147,6 +147,9 @@ class LabIT {
         "mx slow.lab.test                   | ok           | SMTP_BANNER_SLOW",
         "mx busy.lab.test                   | degraded     | SMTP_SERVICE_UNAVAILABLE",
         "smtptest alice@dropmail.lab.test   | failing      | SMTP_DISCONNECTED",
+        "smtptest alice@spf.lab.test        | inconclusive | SENDER_NOT_AUTHENTICATED",
+        "smtptest alice@submission.lab.test | failing      | MX_REQUIRES_AUTHENTICATION",
+        "smtptest bob@disabled.lab.test     | failing      | RCPT_MAILBOX_DISABLED",
         "mx slowdead.lab.test               | degraded     | SMTP_CONNECT_TIMEOUT",
         "mx nullmx.lab.test                 | failing      | MX_NULL",
         "mx nomx.lab.test                   | degraded     | MX_NONE_IMPLICIT",
@@ -177,6 +180,25 @@ class LabIT {
             assertThat(second.changes()).as(db.getKey()).isEmpty();
             assertThat(second.stderr()).as(db.getKey()).doesNotContain("not in the history").doesNotContain("error");
         }
+    }
+
+    /** Refusals about the sender, and receiver-side refusals that are not: whose side, which stage, what it means. */
+    @Test
+    void senderAndReceiverSideRefusals_sayWhoseProblemItIs() throws Exception {
+        Map<String, String> env = Map.of("MXDOCTOR_DB", "none");
+        Result probe = mxdoctor(env, "smtptest", "alice@spf.lab.test");
+        assertThat(probe.summary()).contains("refused mxdoctor's probe sender <probe@mxdoctor.lab.test> at MAIL FROM")
+                .contains("5.7.23").contains("SPF validation failed").contains("not about spf.lab.test");
+        Result own = mxdoctor(env, "smtptest", "alice@spf.lab.test", "from", "orders@shop.example");
+        assertThat(own.status()).isEqualTo("failing");
+        assertThat(own.summary()).contains("refuses mail from shop.example").contains("5.7.23")
+                .contains("not spf.lab.test");
+        Result submission = mxdoctor(env, "smtptest", "alice@submission.lab.test");
+        assertThat(submission.summary()).startsWith("Nobody can deliver mail to submission.lab.test")
+                .contains("530 5.7.0 Authentication required");
+        Result disabled = mxdoctor(env, "smtptest", "bob@disabled.lab.test");
+        assertThat(disabled.summary()).contains("bob@disabled.lab.test's mailbox exists but is disabled");
+        assertThat(disabled.codes()).doesNotContain("RCPT_USER_UNKNOWN");
     }
 
     @Test
