@@ -125,7 +125,7 @@ final class Dialogue {
                 SmtpReply ready = session.command("STARTTLS", min(timeouts.command(), deadline));
                 if (ready.code() != 220) {
                     s.tlsFailure = Optional.of("STARTTLS refused: " + ready.oneLine());
-                } else if (!handshake(s, session, listener, deadline)) {
+                } else if (!handshake(s, session, listener, ready, deadline)) {
                     return; // the connection is unusable after a failed handshake
                 } else {
                     s.stage = Stage.EHLO;
@@ -146,13 +146,15 @@ final class Dialogue {
         }
     }
 
-    private boolean handshake(State s, SmtpSession session, SmtpListener listener, Deadline deadline) {
+    private boolean handshake(State s, SmtpSession session, SmtpListener listener, SmtpReply ready,
+            Deadline deadline) {
         try {
             TlsFacts facts = session.startTls(tls, s.host, min(timeouts.command(), deadline));
             s.tls = Optional.of(facts);
             return true;
         } catch (IOException e) { // SSLException for the handshake itself, others for the transport under it
-            s.tlsFailure = Optional.of(describe(e));
+            // Which step broke is half the diagnosis: the server had just said it was ready.
+            s.tlsFailure = Optional.of("after \"" + ready.oneLine() + "\": " + describe(e));
             listener.note("TLS handshake failed: " + describe(e));
             return false;
         }

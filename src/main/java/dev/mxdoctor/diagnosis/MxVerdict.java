@@ -81,6 +81,13 @@ public final class MxVerdict {
         String rest = usable.size() > 1 ? ", with " + (usable.size() - 1) + " more MX host"
                 + (usable.size() > 2 ? "s" : "") + " to fall back on" : "";
         String answers = e.probes().isEmpty() ? "" : probedSummary(e, findings);
+        Optional<AddressProbe> tlsBroken = e.probes().stream().filter(p -> p.tlsFailure().isPresent()).findFirst();
+        if (tlsBroken.isPresent()) {
+            AddressProbe t = tlsBroken.get();
+            return new Verdict(Status.DEGRADED, "Mail for " + d + " goes to " + first.name() + rest + ", but "
+                    + "STARTTLS fails at " + t.host() + " (" + t.address() + "): senders that require TLS cannot "
+                    + "deliver there, the others deliver late and in clear text.");
+        }
         return new Verdict(Status.OK, "Mail for " + d + " goes to " + first.name() + " (preference "
                 + first.preference() + ", " + plural(first.addresses().size(), "address", "addresses") + ")"
                 + rest + "." + answers);

@@ -113,10 +113,13 @@ public final class ProbeRules {
             String lower = why.toLowerCase(Locale.ROOT);
             boolean oldVersion = lower.contains("protocol_version") || lower.contains("no appropriate protocol")
                     || lower.contains("protocol is disabled") || lower.contains("unsupported protocol");
+            String what = why.startsWith("STARTTLS refused: ")
+                    ? " advertises STARTTLS but refused it (" + why.substring("STARTTLS refused: ".length())
+                            + "): TLS is offered and not available"
+                    : " advertised STARTTLS and agreed to it, but the TLS handshake failed " + why + ": "
+                            + tlsFailureMeaning(lower);
             out.add(at(p, oldVersion ? FindingCode.TLS_OLD_PROTOCOL : FindingCode.TLS_HANDSHAKE_FAILED,
-                    Stage.STARTTLS, where + " offered STARTTLS but the TLS handshake failed: " + why
-                            + (oldVersion ? " (the server seems to offer only TLS 1.0/1.1)" : "") + ".")
-                    .withEvidence(why));
+                    Stage.STARTTLS, where + what + ". " + TLS_FAILURE_IMPACT).withEvidence(why));
             return out;
         }
         Optional<TlsFacts> tls = p.tls();
@@ -154,6 +157,46 @@ public final class ProbeRules {
                     + "."));
         }
         return out;
+    }
+
+    /** What a failed STARTTLS means for the two kinds of sender. */
+    static final String TLS_FAILURE_IMPACT = "Senders that require TLS (MTA-STS in enforce mode, DANE) cannot "
+            + "deliver to it at all; the others (most) try again without TLS, so their mail arrives late and "
+            + "unencrypted";
+
+    /** The JDK's TLS error messages in the words of the trade. */
+    static String tlsFailureMeaning(String lower) {
+        if (lower.contains("protocol_version") || lower.contains("no appropriate protocol")
+                || lower.contains("protocol is disabled") || lower.contains("unsupported protocol")) {
+            return "no TLS version in common (the server seems to offer only TLS 1.0/1.1 or older)";
+        }
+        if (lower.contains("unrecognized ssl message") || lower.contains("plaintext")) {
+            return "the server answered in plain text instead of starting TLS";
+        }
+        if (lower.contains("handshake_failure") || lower.contains("no cipher suites in common")
+                || lower.contains("insufficient_security")) {
+            return "the server refused the handshake: no protocol version or cipher suite in common";
+        }
+        if (lower.contains("certification path") || lower.contains("pkix") || lower.contains("bad_certificate")
+                || lower.contains("certificate_unknown") || lower.contains("unknown_ca")) {
+            return "the certificate could not be verified (self-signed, or issued by an unknown CA)";
+        }
+        if (lower.contains("internal_error")) {
+            return "the server reported an internal TLS error (often a certificate without its key, or a broken "
+                    + "chain)";
+        }
+        if (lower.contains("terminated the handshake") || lower.contains("end of stream") || lower.contains("eof")
+                || lower.contains("closed")) {
+            return "the server closed the connection during the handshake (typically a TLS setup without a usable "
+                    + "certificate or key)";
+        }
+        if (lower.contains("reset")) {
+            return "the server reset the connection during the handshake";
+        }
+        if (lower.contains("timed out") || lower.contains("timeout")) {
+            return "the server went silent during the handshake";
+        }
+        return "the handshake did not complete";
     }
 
     private static String pingSentence(AddressProbe p) {

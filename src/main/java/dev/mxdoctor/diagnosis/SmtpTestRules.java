@@ -218,10 +218,12 @@ public final class SmtpTestRules {
             }
             sent = " It took the test message: " + data.oneLine() + ".";
         }
-        Status status = primaryDown.isEmpty() ? Status.OK : Status.DEGRADED;
+        String tls = d.tlsFailure().isPresent() ? " But STARTTLS fails there: senders that require TLS cannot "
+                + "deliver, the others deliver late and in clear text." : "";
+        Status status = primaryDown.isEmpty() && tls.isEmpty() ? Status.OK : Status.DEGRADED;
         String flows = primaryDown.isEmpty() ? "" : "mail flows via the backup: ";
         return new Verdict(status, primaryDown + flows + at + " accepts mail for " + e.recipient() + " ("
-                + r.oneLine() + ")." + sent);
+                + r.oneLine() + ")." + sent + tls);
     }
 
     /** A refusal about the sender: whose sender decides whether the recipient's side can be judged at all. */

@@ -253,6 +253,20 @@ class SmtpTestCheckTest {
     }
 
     @Test
+    void run_startTlsAdvertisedButBroken_isDegradedAndSaysAtWhichStepAndForWhichSenders() throws Exception {
+        mx1.reply("EHLO", "250-fake.test", "250 STARTTLS");
+        mx1.reply("STARTTLS", "220 2.0.0 Ready to start TLS"); // and then no TLS at all
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.verdict().status()).isEqualTo(Status.DEGRADED);
+        assertThat(r.verdict().summary()).contains("accepts mail for alice@corp.test")
+                .contains("But STARTTLS fails there: senders that require TLS cannot deliver");
+        Finding f = only(r, FindingCode.TLS_HANDSHAKE_FAILED);
+        assertThat(f.detail()).contains("advertised STARTTLS and agreed to it, but the TLS handshake failed after "
+                + "\"220 2.0.0 Ready to start TLS\"").contains("MTA-STS in enforce mode, DANE")
+                .contains("late and unencrypted").doesNotContain("did not complete");
+    }
+
+    @Test
     void run_closeAfterMailOnEveryHost_isFailingNobodyTookIt() throws Exception {
         mx1.reply("MAIL", FakeSmtpServer.CLOSE);
         mx2.reply("MAIL", FakeSmtpServer.CLOSE);
