@@ -98,13 +98,13 @@ public enum FindingCode {
                     + "the load. Every one of them must be able to accept the domain's mail.",
             "Nothing to fix if they are equivalent; if one is a backup, give it a higher preference number.",
             "RFC 5321 5.1"),
-    MX_SINGLE_HOST(Group.MX, INFO, "Only one MX host",
-            "All of the domain's mail goes to a single host name. That is common (one name with several "
-                    + "addresses behind it), but with a single address there is no fail-over: senders queue "
-                    + "mail while it is down.",
-            "Fine for a provider name with several addresses; otherwise consider a second MX that stores and "
-                    + "forwards for the domain.",
-            "RFC 5321 5.1"),
+    MX_SINGLE_HOST(Group.MX, INFO, "The only MX host is down",
+            "All of the domain's mail goes to one host with one address, and that address cannot take mail now. "
+                    + "Reported only then: a single MX is normal, and senders queue mail for days while it is down.",
+            "Bring the host back; nothing is lost meanwhile, senders retry. A second MX helps only if it stores and "
+                    + "forwards for the domain and knows its recipients (or accepts and queues all of them): a "
+                    + "backup that refuses the domain's mail turns a delay into bounces.",
+            "RFC 5321 5.1", "RFC 5321 4.5.4.1"),
     // Connection
     SMTP_CONNECT_REFUSED(Group.CONNECTION, ERROR, "Port 25 refused the connection",
             "The host answered, but nothing listens on the SMTP port (connection refused/reset at connect).",
@@ -157,11 +157,18 @@ public enum FindingCode {
             "The most preferred MX host cannot be reached; senders fall back to the next ones.",
             "Bring the primary back; check that the backups really accept the domain's mail meanwhile.",
             "RFC 5321 5.1"),
-    MX_ALL_UNREACHABLE(Group.CONNECTION, CRITICAL, "No MX host is reachable",
-            "No MX host of the domain could be reached on port 25: senders queue the mail and bounce it after "
-                    + "some days.",
-            "Bring at least one mail host back; if all look down, check outbound port 25 from here first.",
+    MX_ALL_UNREACHABLE(Group.CONNECTION, CRITICAL, "No MX host can take mail",
+            "No MX host of the domain could take mail: none answered on port 25, or those that answered turned the "
+                    + "mail away. Senders queue it and bounce it after some days (at once for permanent refusals). "
+                    + "Only a warning when every host refuses for now (421) and retries will get through.",
+            "Bring at least one mail host back; if none answers at all, check outbound port 25 from here first; if "
+                    + "they answer and refuse, fix what each host's own finding says.",
             "RFC 5321 5.1"),
+    MX_ALL_REFUSING_FOR_NOW(Group.CONNECTION, WARNING, "Every MX host refuses for now",
+            "Every MX host answered on port 25 with a temporary refusal (421: load, connection limits). Senders "
+                    + "queue the mail and retry; it gets through once the condition passes.",
+            "Nothing is lost; if it lasts for hours, the servers' logs say why they turn connections away.",
+            "RFC 5321 4.2.5"),
     // TLS
     TLS_NOT_OFFERED(Group.TLS, WARNING, "STARTTLS is not offered",
             "The server does not advertise STARTTLS: mail to it travels unencrypted.",
@@ -271,8 +278,9 @@ public enum FindingCode {
             "RFC 1912 2.1"),
     PTR_MISMATCH(Group.NAMES, WARNING, "Reverse DNS does not match forward DNS",
             "The PTR name does not resolve back to the same address (not forward-confirmed).",
-            "Make the PTR name's A/AAAA record point back at the address.",
-            "RFC 1912 2.1"),
+            "Change the address's PTR to the mail host's own name (one whose A/AAAA is this address), and announce "
+                    + "that name in HELO/EHLO; do not repoint an unrelated name at the address.",
+            "RFC 1912 2.1", "RFC 5321 4.1.4"),
     BANNER_HOSTNAME_MISMATCH(Group.NAMES, INFO, "The greeting names another host",
             "The host name in the server's greeting differs from the MX host name and its PTR name.",
             "Cosmetic for most receivers; align the greeting name with the PTR name.",

@@ -133,16 +133,21 @@ public final class MxRules {
                 .toList();
     }
 
+    /**
+     * One MX host with one address, and it cannot take mail: only then does having a single MX matter (a single
+     * MX is normal; senders queue while it is down), so only then is it said.
+     */
     private static java.util.Optional<Finding> singleHost(MxEvidence e) {
         List<Host> real = e.hosts().stream().filter(h -> !h.implicit()).toList();
-        if (real.size() != 1) {
+        if (real.size() != 1 || real.get(0).addresses().size() != 1 || real.get(0).attempted().isEmpty()
+                || !real.get(0).unusable()) {
             return java.util.Optional.empty();
         }
         Host h = real.get(0);
-        int n = h.addresses().size();
-        String addresses = n == 0 ? "no address" : n == 1 ? "one address" : n + " addresses";
-        return java.util.Optional.of(Finding.of(FindingCode.MX_SINGLE_HOST, Stage.DNS, h.name(),
-                "All mail for " + e.domain() + " goes to " + h.name() + ", which has " + addresses + "."));
+        return java.util.Optional.of(Finding.of(FindingCode.MX_SINGLE_HOST, Stage.CONNECT, h.name(),
+                "All mail for " + e.domain() + " goes to " + h.name() + ", whose one address cannot take mail now ("
+                        + h.failure() + "); there is no other host, so senders hold the mail in their queues and "
+                        + "retry."));
     }
 
     private static List<Finding> nameServerFindings(MxEvidence e) {

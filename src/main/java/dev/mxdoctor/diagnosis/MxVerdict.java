@@ -36,7 +36,7 @@ public final class MxVerdict {
         }
         if (e.nullMx() && e.hosts().isEmpty()) {
             return new Verdict(Status.FAILING, d + " accepts no mail: it publishes a null MX (RFC 7505), so "
-                    + "senders bounce at once.");
+                    + "senders bounce at once (556 5.1.10) without trying its addresses.");
         }
         if (mx.outcome() == Outcome.NODATA) {
             List<String> addresses = e.hosts().stream().flatMap(h -> h.addresses().stream()).toList();
@@ -123,6 +123,13 @@ public final class MxVerdict {
             return Optional.of(new Verdict(Status.DEGRADED, "Every MX host of " + d + " is refusing connections "
                     + "for now: " + ReachabilityRules.describe(tried) + "; senders queue the mail and retry, and it "
                     + "normally gets through once the load or connection limit eases."));
+        }
+        if (tried.stream().allMatch(Host::unusable) && tried.stream().flatMap(h -> h.attempted().stream())
+                .allMatch(p -> p.outcome() == AddressProbe.Outcome.UNAVAILABLE
+                        && p.greeting().map(r -> r.isPermanent()).orElse(false))) {
+            return Optional.of(new Verdict(Status.FAILING, "No MX host of " + d + " accepts mail: every one refuses "
+                    + "service in its greeting (" + ReachabilityRules.describe(tried) + "), a permanent refusal, so "
+                    + "senders bounce the mail."));
         }
         if (tried.stream().allMatch(Host::unusable)) {
             return Optional.of(new Verdict(Status.FAILING, "No MX host of " + d + " can take mail right now: "

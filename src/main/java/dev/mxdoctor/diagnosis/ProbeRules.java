@@ -45,9 +45,24 @@ public final class ProbeRules {
                     where + " accepted the connection but sent no greeting (" + failure + ")."));
             case UNAVAILABLE -> {
                 String reply = failure;
-                out.add(at(p, FindingCode.SMTP_SERVICE_UNAVAILABLE, stage, where + " refused service "
-                        + (stage == Stage.GREETING ? "in its greeting" : "at " + stage.label()) + ": " + reply + ".")
-                        .withEvidence(reply));
+                Optional<dev.mxdoctor.smtp.SmtpReply> said = stage == Stage.GREETING ? p.greeting() : p.ehlo();
+                boolean permanent = said.map(r -> r.isPermanent()).orElse(false);
+                boolean listed = said.flatMap(ReplyRules::blocklist).isPresent();
+                Finding f = at(p, FindingCode.SMTP_SERVICE_UNAVAILABLE, stage, where + " refused service "
+                        + (stage == Stage.GREETING ? "in its greeting" : "at " + stage.label()) + ": " + reply + "."
+                        + (permanent ? " A " + said.get().code() + " is permanent: this host takes no mail, and "
+                                + "senders give up on it instead of retrying." : " A " + said.map(r -> r.code())
+                                .orElse(421) + " is temporary: senders retry later."))
+                        .withEvidence(reply);
+                if (permanent && !listed) {
+                    f = f.withAdvice("The host says there is no SMTP service for senders: if it is the domain's mail "
+                            + "server, let it accept connections on port 25 (a firewall rule, an MTA set to refuse, "
+                            + "or a service in maintenance mode); otherwise point the MX at the host that does.");
+                } else if (!permanent) {
+                    f = f.withAdvice("Temporary: load or a connection limit. Nothing to do if it passes; if it lasts, "
+                            + "the server's logs say why it turns connections away.");
+                }
+                out.add(f);
                 (stage == Stage.GREETING ? p.greeting() : p.ehlo()).flatMap(ReplyRules::blocklist).ifPresent(list ->
                         out.add(at(p, FindingCode.BLOCKLISTED_BY_RECEIVER, stage, where + " refuses mxdoctor's IP"
                                 + (list.isEmpty() ? "" : " as listed on " + list) + ": " + reply + ".")
@@ -89,9 +104,12 @@ public final class ProbeRules {
             return out;
         }
         if (!r.forwardConfirmed()) {
+            // The fix is on the address's side: its PTR should name the mail host, which already resolves to it.
             out.add(at(p, FindingCode.PTR_MISMATCH, Stage.DNS, where + "'s PTR names " + String.join(", ", r.names())
                     + ", which does not resolve back to " + p.address() + ".").withEvidence(p.address() + " PTR "
-                    + String.join(", ", r.names())));
+                    + String.join(", ", r.names())).withAdvice("Ask the owner of " + p.address() + " (usually the "
+                    + "hosting provider) to change its PTR to " + p.host() + ", which resolves to it, and have the "
+                    + "server announce " + p.host() + " in HELO/EHLO."));
         }
         p.greeting().filter(g -> g.code() == 220).ifPresent(g -> {
             String named = g.textLines().get(0).split("\\s+")[0].toLowerCase(Locale.ROOT);
@@ -131,7 +149,9 @@ public final class ProbeRules {
             } else if (p.heloFallback()) {
                 out.add(at(p, FindingCode.TLS_NOT_OFFERED, Stage.EHLO, where
                         + " refused EHLO and answered only HELO, so it offers no extensions and no STARTTLS.")
-                        .withEvidence(p.ehlo().map(r -> r.oneLine()).orElse(null)));
+                        .withEvidence(p.ehlo().map(r -> r.oneLine()).orElse(null))
+                        .withAdvice("Enable ESMTP (EHLO) on the server, or replace what answers on port 25: "
+                                + "STARTTLS, SIZE and 8BITMIME all come with ESMTP (RFC 5321), none without it."));
             }
             return out;
         }

@@ -35,8 +35,19 @@ public final class ReachabilityRules {
                         + " (" + control.get().address() + "), which normally answers: outbound port 25 is "
                         + "probably blocked where mxdoctor runs."));
             }
+            if (allTemporarilyRefused(tried)) {
+                // Not the same as down: they answer, and the refusal passes.
+                out.add(Finding.of(FindingCode.MX_ALL_REFUSING_FOR_NOW, Stage.GREETING, null, "Every MX host of "
+                        + e.domain() + " answers but refuses for now: " + describe(tried) + "."));
+                return out;
+            }
+            boolean anyConnected = e.probes().stream().anyMatch(p -> p.connectMs().isPresent());
             Finding all = Finding.of(FindingCode.MX_ALL_UNREACHABLE, Stage.CONNECT, null,
                     "No MX host of " + e.domain() + " could take mail: " + describe(tried) + ".");
+            if (anyConnected) {
+                all = all.withAdvice("The hosts answer on port 25 but turn the mail away: the network path is "
+                        + "fine; fix what each host's own finding says.");
+            }
             if (allTimedOut && control.isEmpty()) {
                 all = all.withAdvice(all.advice() + " Every address timed out, which is also what a blocked "
                         + "outbound port 25 looks like: set MXDOCTOR_CONTROL_HOST to a mail server known to answer, "
