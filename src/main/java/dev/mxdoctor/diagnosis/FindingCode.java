@@ -98,6 +98,11 @@ public enum FindingCode {
                     + "the load. Every one of them must be able to accept the domain's mail.",
             "Nothing to fix if they are equivalent; if one is a backup, give it a higher preference number.",
             "RFC 5321 5.1"),
+    MX_IPV6_ONLY(Group.MX, ERROR, "The mail hosts have IPv6 addresses only",
+            "Every MX host of the domain has only IPv6 addresses: senders with IPv4 only (most of them) cannot "
+                    + "connect at all, so their mail waits in their queues and bounces after some days.",
+            "Give at least one MX host an IPv4 address (an A record for it, and the server listening on it).",
+            "RFC 5321 5.2", "RFC 3974"),
     MX_SINGLE_HOST(Group.MX, INFO, "The only MX host is down",
             "All of the domain's mail goes to one host with one address, and that address cannot take mail now. "
                     + "Reported only then: a single MX is normal, and senders queue mail for days while it is down.",
@@ -107,12 +112,15 @@ public enum FindingCode {
             "RFC 5321 5.1", "RFC 5321 4.5.4.1"),
     // Connection
     SMTP_CONNECT_REFUSED(Group.CONNECTION, ERROR, "Port 25 refused the connection",
-            "The host answered, but nothing listens on the SMTP port (connection refused/reset at connect).",
+            "The host answered, so it is up, but nothing listens on the SMTP port (connection refused/reset at "
+                    + "connect). A refusal is quick: senders move on to the next MX at once.",
             "Check that the mail server is running and listens on the public address; check the firewall.",
             "RFC 5321 3.1"),
     SMTP_CONNECT_TIMEOUT(Group.CONNECTION, ERROR, "No answer on port 25",
             "The connection attempt to port 25 got no answer within the deadline: the host is down, or a "
-                    + "firewall drops the traffic on the way (at the destination or where mxdoctor runs).",
+                    + "firewall drops the traffic on the way (at the destination or where mxdoctor runs). Silence "
+                    + "is costly: every sender waits out its own connection timeout (30 s to 5 minutes) on every "
+                    + "delivery attempt before it tries the next MX.",
             "Check whether the host is up; compare with another network, since many providers block outbound "
                     + "port 25.",
             "RFC 5321 3.1"),

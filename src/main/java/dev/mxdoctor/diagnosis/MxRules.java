@@ -33,6 +33,7 @@ public final class MxRules {
             hostFindings(h).forEach(out::add);
         }
         equalPreferences(e).forEach(out::add);
+        ipv6Only(e).ifPresent(out::add);
         singleHost(e).ifPresent(out::add);
         out.addAll(nameServerFindings(e));
         return out;
@@ -131,6 +132,19 @@ public final class MxRules {
                         g.getValue().size() + " hosts share preference " + g.getKey() + ": "
                                 + String.join(", ", g.getValue()) + "; senders pick among them at random."))
                 .toList();
+    }
+
+    /** Every MX host with addresses has IPv6 ones only: unreachable for IPv4-only senders. */
+    private static java.util.Optional<Finding> ipv6Only(MxEvidence e) {
+        List<Host> withAddresses = e.hosts().stream().filter(h -> !h.addresses().isEmpty()).toList();
+        if (withAddresses.isEmpty() || withAddresses.stream().anyMatch(h -> h.addresses().stream()
+                .anyMatch(a -> !a.contains(":")))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Finding.of(FindingCode.MX_IPV6_ONLY, Stage.DNS, null, "Every MX host of "
+                + e.domain() + " (" + withAddresses.stream().map(Host::name).collect(
+                        java.util.stream.Collectors.joining(", ")) + ") has IPv6 addresses only: senders with IPv4 "
+                + "only cannot reach any of them."));
     }
 
     /**

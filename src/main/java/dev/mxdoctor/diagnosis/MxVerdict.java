@@ -65,6 +65,13 @@ public final class MxVerdict {
                     + "senders fall back to " + next.name() + " (preference " + next.preference() + ").");
         }
         Optional<Verdict> probed = probeVerdict(e, findings);
+        // IPv6 only is the diagnosis whatever mxdoctor's own connectivity, unless the hosts are failing outright.
+        if (has(findings, FindingCode.MX_IPV6_ONLY) && probed.map(v -> v.status() != Status.FAILING).orElse(true)) {
+            boolean notProbed = probed.map(v -> v.status() == Status.INCONCLUSIVE).orElse(false);
+            return new Verdict(Status.DEGRADED, "Mail for " + d + " can reach its MX hosts over IPv6 only: senders "
+                    + "with IPv4 only (most of them) cannot deliver; give an MX host an IPv4 address."
+                    + (notProbed ? " (mxdoctor could not probe them from here.)" : ""));
+        }
         if (probed.isPresent()) {
             return probed.get();
         }

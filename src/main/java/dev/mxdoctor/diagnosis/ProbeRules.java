@@ -38,9 +38,12 @@ public final class ProbeRules {
             case DEADLINE -> out.add(at(p, FindingCode.RUN_DEADLINE_REACHED, stage,
                     where + " had not finished the " + stage.label() + " stage when " + failure + "."));
             case REFUSED -> out.add(at(p, FindingCode.SMTP_CONNECT_REFUSED, Stage.CONNECT,
-                    where + " refused the connection to port " + p.port() + pingSentence(p) + "."));
+                    where + " refused the connection to port " + p.port() + (p.ping().isPresent() ? pingSentence(p)
+                            : ": the host is up and nothing listens on port " + p.port()) + "."));
             case TIMEOUT, UNREACHABLE -> out.add(at(p, FindingCode.SMTP_CONNECT_TIMEOUT, Stage.CONNECT,
-                    where + ": " + failure + " on port " + p.port() + pingSentence(p) + "."));
+                    where + ": " + failure + " on port " + p.port() + pingSentence(p) + "." + (p.outcome()
+                            == Outcome.TIMEOUT ? " Every sender waits out its connection timeout here on every "
+                            + "attempt before it tries the next MX." : "")));
             case BANNER_TIMEOUT -> out.add(at(p, FindingCode.SMTP_BANNER_TIMEOUT, Stage.GREETING,
                     where + " accepted the connection but sent no greeting (" + failure + ")."));
             case UNAVAILABLE -> {

@@ -50,6 +50,8 @@ class MxCheckTest {
                 Zones.zone("literal.test", "@ MX 10 192.0.2.7."),
                 Zones.zone("equal.test", "@ MX 10 a", "@ MX 10 b", "a A 192.0.2.11", "b A 192.0.2.12"),
                 Zones.zone("single.test", "@ MX 10 mx", "mx A 192.0.2.13", "mx A 192.0.2.14"),
+                Zones.zone("v6only.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 AAAA 2001:db8::25",
+                        "mx2 AAAA 2001:db8::26"),
                 Zones.zone("sf.test", "@ MX 10 mx"),
                 Zones.zone("silent.test", "@ MX 10 mx"),
                 Zones.zone("slowhost.test", "@ MX 10 mx", "@ MX 20 mx2", "mx A 192.0.2.15", "mx2 A 192.0.2.16"),
@@ -222,6 +224,16 @@ class MxCheckTest {
         Report r = run("mx equal.test");
         assertThat(codes(r)).containsExactly(FindingCode.MX_EQUAL_PREFERENCE);
         assertThat(r.findings().get(0).detail()).startsWith("2 hosts share preference 10: a.equal.test, b.equal.test");
+    }
+
+    @Test
+    void run_mxHostsWithIpv6Only_areUnreachableForIpv4OnlySenders_andAtLeastDegraded() throws Exception {
+        Report r = run("mx v6only.test");
+        assertThat(codes(r)).contains(FindingCode.MX_IPV6_ONLY);
+        assertThat(r.verdict().status()).isEqualTo(Status.DEGRADED);
+        assertThat(r.verdict().summary()).contains("IPv6 only").contains("IPv4 only (most of them) cannot deliver");
+        assertThat(codes(run("mx ok.test"))).as("one host with IPv4 is enough").doesNotContain(
+                FindingCode.MX_IPV6_ONLY);
     }
 
     @Test
