@@ -231,12 +231,7 @@ class SlackBotTest {
         assertThat(publish.param("view")).contains("rerun_home").contains("C16|").contains("mx ok.test");
         String value = publish.param("view").replaceAll("(?s).*\"action_id\":\"rerun_home\",\"value\":\"([^\"]*)\".*",
                 "$1");
-        JsonObject click = JsonParser.parseString("{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\"},"
-                + "\"api_app_id\":\"A0FAKE\",\"team\":{\"id\":\"T0FAKE\"},\"container\":{\"type\":\"view\","
-                + "\"view_id\":\"V1\"},\"trigger_id\":\"t\",\"actions\":[{\"action_id\":\"rerun_home\","
-                + "\"block_id\":\"b\",\"type\":\"button\",\"action_ts\":\"1\"}]}").getAsJsonObject();
-        click.getAsJsonArray("actions").get(0).getAsJsonObject().addProperty("value", value);
-        slack.sendEnvelope("interactive", click, 0);
+        slack.sendEnvelope("interactive", homeClick("U0ALICE", value), 0);
         slack.await(cs -> of(cs, "chat.update", "C16").stream().filter(c -> c.param("blocks").contains("Re-run"))
                 .count() >= 2, WAIT, "the re-run from the Home tab");
     }
