@@ -21,9 +21,18 @@ final class TranscriptRecorder {
         this.runStart = runStart;
     }
 
-    /** A listener that records the dialogue with {@code host} at {@code address}. */
+    /** Lines of one reply kept in the transcript; the rest are counted, and the reply's last line kept. */
+    static final int REPLY_LINES_KEPT = 20;
+
+    /**
+     * A listener that records the dialogue with {@code host} at {@code address}. An endless multi-line reply is cut
+     * to its first {@value #REPLY_LINES_KEPT} lines, a line saying how many were left out, and its last line.
+     */
     SmtpListener listener(String host, String address) {
         return new SmtpListener() {
+            private int replyLines; // lines of the reply being received; one dialogue is one thread
+            private int elided;
+
             @Override
             public void connecting(InetSocketAddress a) {
                 add(host, address, 'I', "connecting to " + describe(a));
@@ -36,12 +45,35 @@ final class TranscriptRecorder {
 
             @Override
             public void sent(String line) {
+                endOfReply();
                 add(host, address, 'C', line);
             }
 
             @Override
             public void received(String line) {
-                add(host, address, 'S', line);
+                replyLines++;
+                boolean last = line.length() < 4 || line.charAt(3) != '-';
+                if (replyLines <= REPLY_LINES_KEPT || last) {
+                    if (last) {
+                        endOfReply();
+                    }
+                    add(host, address, 'S', line);
+                } else {
+                    elided++;
+                }
+                if (last) {
+                    replyLines = 0;
+                }
+            }
+
+            /** Says how many lines of the reply were left out, if any. */
+            private void endOfReply() {
+                if (elided > 0) {
+                    add(host, address, 'I', "… " + elided + " more line" + (elided == 1 ? "" : "s")
+                            + " of this reply not shown");
+                }
+                elided = 0;
+                replyLines = 0;
             }
 
             @Override
@@ -54,11 +86,13 @@ final class TranscriptRecorder {
 
             @Override
             public void note(String text) {
+                endOfReply();
                 add(host, address, 'I', text);
             }
 
             @Override
             public void closed() {
+                endOfReply();
                 add(host, address, 'I', "connection closed");
             }
         };
