@@ -78,7 +78,10 @@ class MxCheckTest {
         UpstreamDnsClient client = new UpstreamDnsClient(Duration.ofMillis(250), 1, executor, System::nanoTime);
         MxCheck check = new MxCheck(client, new Resolvers(List.of(resolver.address()), policy), resolver.port(),
                 Optional.empty(), executor, CLOCK, System::nanoTime);
-        return check.run(mx, Duration.ofSeconds(10), Progress.NONE);
+        Report r = check.run(mx, Duration.ofSeconds(10), Progress.NONE);
+        // Every report any scenario makes keeps the verdict's invariants.
+        assertThat(dev.mxdoctor.diagnosis.VerdictInvariants.violations(r.verdict(), r.findings())).as(text).isEmpty();
+        return r;
     }
 
     /** What production uses: nothing special-purpose, DNS servers on port 53 only. */

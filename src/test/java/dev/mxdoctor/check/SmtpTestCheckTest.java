@@ -85,7 +85,10 @@ class SmtpTestCheckTest {
                 new UpstreamDnsClient(Duration.ofMillis(300), 1, executor, System::nanoTime),
                 new Resolvers(List.of(dns.address()), LOOPBACK_DNS), dns.port(), settings, executor, CLOCK, System::nanoTime,
                 new SplittableRandom(7));
-        return check.run(t, invocation.timeout().orElse(Duration.ofSeconds(10)), Progress.NONE);
+        Report r = check.run(t, invocation.timeout().orElse(Duration.ofSeconds(10)), Progress.NONE);
+        // Every report any scenario makes keeps the verdict's invariants.
+        assertThat(dev.mxdoctor.diagnosis.VerdictInvariants.violations(r.verdict(), r.findings())).as(text).isEmpty();
+        return r;
     }
 
     private Report run(String text) throws Exception {

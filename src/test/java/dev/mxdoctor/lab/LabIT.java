@@ -90,6 +90,22 @@ class LabIT {
             return json.getAsJsonObject("verdict").get("summary").getAsString();
         }
 
+        /** The verdict's invariants, read from the JSON: no ok over an error, no degraded beside a critical. */
+        List<String> invariantViolations() {
+            List<String> out = new ArrayList<>();
+            for (JsonElement f : json.getAsJsonArray("findings")) {
+                String severity = f.getAsJsonObject().get("severity").getAsString();
+                String code = f.getAsJsonObject().get("code").getAsString();
+                if (status().equals("ok") && (severity.equals("error") || severity.equals("critical"))) {
+                    out.add("ok over " + severity + " " + code);
+                }
+                if (status().equals("degraded") && severity.equals("critical")) {
+                    out.add("degraded beside critical " + code);
+                }
+            }
+            return out;
+        }
+
         List<String> changes() {
             List<String> out = new ArrayList<>();
             json.getAsJsonArray("changes").forEach(c -> out.add(c.getAsString()));
@@ -177,6 +193,7 @@ class LabIT {
                 assertThat(first.codes()).as(db.getKey() + ": " + first.summary()).contains(finding);
             }
             assertThat(first.exit()).isEqualTo(expectedExit);
+            assertThat(first.invariantViolations()).as(db.getKey() + ": " + command).isEmpty();
             // The second run answers like the first, and says that nothing changed.
             Result second = mxdoctor(env, command.split(" "));
             assertThat(second.exit()).as(db.getKey() + ", second run: " + second.stderr()).isEqualTo(expectedExit);
