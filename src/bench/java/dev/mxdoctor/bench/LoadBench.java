@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>With {@code slack} as the fourth argument, the same checks are driven through the Slack face instead: signed
  * slash commands over HTTP to the real Bolt app (the bot sized for them: {@code MXDOCTOR_MAX_RUNS} = checks), each
- * timed from sending the command to its answer reaching the fake Slack.
+ * timed from sending the command to its answer reaching the fake Slack. With {@code LOAD_NO_HISTORY} set in the
+ * environment the bot keeps no history (to tell the database's share of the time).
  *
  * <p>Run: {@code scripts/bench LoadBench [checks] [domains] [latencyMs] [engine|slack]} (defaults 500, 100, 200,
  * engine).
