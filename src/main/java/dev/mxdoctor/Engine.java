@@ -119,8 +119,8 @@ public final class Engine implements AutoCloseable {
             case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor,
                     clock, System::nanoTime, new SplittableRandom()).run(t, timeout, progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
-            case Request.Help h -> throw new IllegalArgumentException("help is answered without the engine");
-            case Request.History h -> throw new IllegalArgumentException("history is answered from the database");
+            // help, history and the watch commands are answered by their callers: they are not checks
+            default -> throw new IllegalArgumentException(invocation.request().command() + " is not a check");
         };
     }
 

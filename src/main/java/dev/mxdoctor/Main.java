@@ -27,7 +27,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.mxdoctor.command.Durations;
+import dev.mxdoctor.history.WatchRecord;
+import dev.mxdoctor.watch.ForegroundWatch;
+import dev.mxdoctor.watch.WatchSettings;
+import dev.mxdoctor.watch.Watching;
 
 /** The command line: {@code mxdoctor <command> [arguments]}. Exit status as in ARCHITECTURE.md. */
 public final class Main {
@@ -105,21 +115,160 @@ public final class Main {
             Logging.silence("dev.mxdoctor.history", "org.sqlite");
         }
         Clock clock = Clock.systemUTC();
+        Watching.@Nullable Plan plan = null;
+        if (invocation.request() instanceof Request.Watch w) {
+            SettingsReader reader = new SettingsReader(env);
+            WatchSettings watchSettings = WatchSettings.read(reader);
+            if (!reader.problems().isEmpty()) {
+                reader.problems().forEach(p -> err.println("mxdoctor: configuration: " + p));
+                return EXIT_CONFIG;
+            }
+            try {
+                plan = Watching.plan(w, watchSettings, clock.instant());
+            } catch (Watching.Refused e) {
+                err.println("mxdoctor: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+        }
         History history = config.db().map(url -> History.open(url, clock, History.Budgets.DEFAULT))
                 .orElseGet(() -> History.disabled(clock));
+        // Ctrl-C ends a watch like its end time does: the last lines said, the history written, the last verdict's
+        // status as the exit status.
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicInteger status = new AtomicInteger(EXIT_INTERNAL);
+        @Nullable Thread stopper = plan == null ? null : stopOnSignal(Thread.currentThread(), finished, status);
         try {
+            int code;
             if (invocation.request() instanceof Request.History h) {
-                return history(h, invocation.json(), history, out, err);
+                code = history(h, invocation.json(), history, out, err);
+            } else if (invocation.request() instanceof Request.WatchList || invocation.request()
+                    instanceof Request.WatchStop) {
+                code = watches(invocation, history, out, err);
+            } else {
+                history.interruptAbandoned(Duration.ZERO); // runs of killed mxdoctor processes on this host
+                code = invocation.request() instanceof Request.Watch w
+                        ? watch(w, invocation.json(), java.util.Objects.requireNonNull(plan), config, clock, history,
+                                out, err, terminal, env, ForegroundWatch.Sleeper.of(clock))
+                        : check(invocation, config, clock, history, out, err, terminal, debug, env);
             }
-            history.interruptAbandoned(Duration.ZERO); // runs of killed mxdoctor processes on this host
-            return check(invocation, config, clock, history, out, err, terminal, debug, env);
+            status.set(code);
+            return code;
         } finally {
             int lost = history.closeAndCount();
-            boolean recorded = !(invocation.request() instanceof Request.History);
+            boolean recorded = invocation.request() instanceof Request.Mx || invocation.request()
+                    instanceof Request.Dns || invocation.request() instanceof Request.SmtpTest;
             if (recorded && (lost > 0 || history.problem().isPresent())) {
                 err.println("mxdoctor: note: this run is not in the history: "
                         + history.problem().orElse("the database did not answer in time"));
             }
+            finished.countDown();
+            if (stopper != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopper);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook exits with this status
+                }
+            }
+        }
+    }
+
+    /** A shutdown hook that interrupts the watch, waits for its last words, and exits with its status. */
+    private static Thread stopOnSignal(Thread watching, CountDownLatch finished, AtomicInteger status) {
+        Thread hook = new Thread(() -> {
+            watching.interrupt();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(status.get());
+        }, "watch-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /**
+     * {@code watch …} in the foreground: each check run and recorded like a single one, the first answer in full,
+     * then only changes. Package-private with its sleeper, so that a test drives it with its own clock.
+     */
+    static int watch(Request.Watch w, boolean json, Watching.Plan plan, Config config, Clock clock, History history,
+            PrintStream out, PrintStream err, boolean terminal, Map<String, String> env,
+            ForegroundWatch.Sleeper sleeper) {
+        boolean colour = terminal && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM"));
+        try (Engine engine = Engine.forCommandLine(config, clock)) {
+            return new ForegroundWatch(clock, sleeper, out, err, new TextReport(colour)::render).run(w, json, plan,
+                    check -> {
+                        RunRecord record = RunRecord.local(UUID.randomUUID().toString().replace("-", ""),
+                                System.getProperty("user.name", "cli"), check.request().command(),
+                                check.request().query(), clock.instant());
+                        History.Run run = history.begin(record);
+                        try {
+                            Report report = engine.run(check, Progress.NONE);
+                            run.finish(report, RunState.DONE);
+                            return report;
+                        } catch (RuntimeException | LinkageError e) {
+                            String id = ErrorId.next();
+                            org.slf4j.LoggerFactory.getLogger(Main.class).error("watch: check failed, error id {}",
+                                    id, e);
+                            Report failed = Report.failed(record.command(), record.query(), record.started(),
+                                    "internal error, error id " + id);
+                            run.finish(failed, RunState.FAILED);
+                            return failed;
+                        }
+                    });
+        } catch (IllegalArgumentException e) {
+            err.println("mxdoctor: configuration: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+    }
+
+    /** {@code watch list} and {@code watch stop} at the command line: the bots' watches, in the shared database. */
+    private static int watches(Invocation invocation, History history, PrintStream out, PrintStream err) {
+        String me = System.getProperty("user.name", "cli");
+        try {
+            if (invocation.request() instanceof Request.WatchStop stop) {
+                Optional<WatchRecord> w = history.stopWatch(stop.id(), "cli:" + me);
+                if (w.isEmpty()) {
+                    err.println("mxdoctor: no live watch " + stop.id() + " (mxdoctor watch list shows them)");
+                    return 1;
+                }
+                out.println("watch " + stop.id() + " stops at the next round of the bot that holds it, which says so "
+                        + "in its thread");
+                return 0;
+            }
+            List<WatchRecord> live = history.liveWatches(Optional.empty(), Optional.empty());
+            if (invocation.json()) {
+                com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+                for (WatchRecord w : live) {
+                    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+                    o.addProperty("id", w.id());
+                    o.addProperty("check", w.commandLine());
+                    o.addProperty("channel", w.channel());
+                    o.addProperty("requester", w.requester());
+                    o.addProperty("everySeconds", w.every().toSeconds());
+                    o.addProperty("ends", w.ends().toString());
+                    o.addProperty("untilOk", w.untilOk());
+                    o.addProperty("state", w.state().label());
+                    o.addProperty("checks", w.runs());
+                    w.lastStatus().ifPresent(st -> o.addProperty("lastStatus", st));
+                    a.add(o);
+                }
+                out.println(JsonReport.pretty(a));
+            } else if (live.isEmpty()) {
+                out.println("No watches are running. (At a terminal, mxdoctor watch <check> runs one in the "
+                        + "foreground.)");
+            } else {
+                for (WatchRecord w : live) {
+                    out.printf("%-9s %-40s every %-5s until %s UTC  %s  %d checks%s  (%s, by %s)%n", w.id(),
+                            w.commandLine(), Durations.format(w.every()), Watching.hhmm(w.ends()), w.state().label(),
+                            w.runs(), w.lastStatus().map(st -> ", last " + st).orElse(""), w.channel(),
+                            w.requester());
+                }
+            }
+            return 0;
+        } catch (HistoryException e) {
+            err.println("mxdoctor: " + e.getMessage());
+            return 3;
         }
     }
 
@@ -233,6 +382,7 @@ public final class Main {
         SettingsReader reader = new SettingsReader(env);
         Config config = Config.read(reader, env);
         SlackSettings slack = SlackSettings.read(reader);
+        WatchSettings watches = WatchSettings.read(reader);
         Logging.check(reader);
         if (!reader.problems().isEmpty()) {
             err.println("mxdoctor: the bot cannot start; its configuration has " + reader.problems().size()
@@ -242,6 +392,7 @@ public final class Main {
         }
         java.util.SortedMap<String, String> effective = new java.util.TreeMap<>(config.effective());
         effective.putAll(slack.effective());
+        effective.putAll(watches.effective());
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
         log.info("configuration: {}", effective);
         reader.unknown().forEach(log::warn);
@@ -250,7 +401,7 @@ public final class Main {
                 .orElseGet(() -> History.disabled(Clock.systemUTC()));
         Metrics metrics = new Metrics();
         metrics.bind(engine);
-        SlackBot bot = new SlackBot(slack, engine::run, history, metrics);
+        SlackBot bot = new SlackBot(slack, watches, engine::run, history, metrics, Clock.systemUTC());
         // SIGTERM: readiness off, no new work, running checks get the grace, the rest are told; then the exit.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bot.shutdown(slack.shutdownGrace());

@@ -50,6 +50,9 @@ public final class CommandParser {
             throw new UsageException("unknown command '" + words.get(0) + "'; commands are "
                     + String.join(", ", Usage.commands()), Usage.all());
         }
+        if (command.equals("watch")) {
+            return watch(words.subList(1, words.size()));
+        }
         Arguments args = Arguments.split(command, words.subList(1, words.size()));
         if (args.help) {
             return new Invocation(new Request.Help(Optional.of(command)), args.json, args.timeout, args.fresh);
@@ -68,6 +71,115 @@ public final class CommandParser {
             throw args.error("--limit and --code only apply to history");
         }
         return new Invocation(request, args.json, args.timeout, args.fresh);
+    }
+
+    /** The commands a watch may repeat. */
+    private static final List<String> WATCHABLE = List.of("mx", "smtptest", "dns");
+
+    /** The watch's id: what {@code watch start} hands out (see the watch package). */
+    private static final Pattern WATCH_ID = Pattern.compile("w[0-9a-f]{6,12}");
+
+    /**
+     * {@code watch <check> [every D] [for D] [until ok]}, {@code watch list [mine]}, {@code watch stop <id>}. The
+     * watch's own words may stand anywhere after the check's command name; the rest is the check, parsed as if typed
+     * alone.
+     */
+    private Invocation watch(List<String> words) throws UsageException {
+        UsageException usage = new UsageException("watch needs a check to repeat (mx, smtptest or dns), or list, or "
+                + "stop <id>", Usage.of("watch"));
+        List<String> w = words.stream().filter(x -> !x.isEmpty()).toList();
+        if (w.isEmpty()) {
+            throw usage;
+        }
+        String first = w.get(0).toLowerCase(Locale.ROOT);
+        if (first.equals("--help") || first.equals("-h") || first.equals("help")) {
+            return new Invocation(new Request.Help(Optional.of("watch")), false, Optional.empty(), false);
+        }
+        boolean json = w.stream().anyMatch(x -> x.equalsIgnoreCase("--json"));
+        List<String> rest = w.stream().filter(x -> !x.equalsIgnoreCase("--json")).toList();
+        if (first.equals("list")) {
+            if (rest.size() > 2 || (rest.size() == 2 && !rest.get(1).equalsIgnoreCase("mine"))) {
+                throw new UsageException("watch list takes at most 'mine', not '"
+                        + String.join(" ", rest.subList(1, rest.size())) + "'", Usage.of("watch"));
+            }
+            return new Invocation(new Request.WatchList(rest.size() == 2), json, Optional.empty(), false);
+        }
+        if (first.equals("stop")) {
+            if (rest.size() != 2) {
+                throw new UsageException("watch stop needs the watch's id (as 'watch list' shows it, e.g. w3fa9c2)",
+                        Usage.of("watch"));
+            }
+            String id = rest.get(1).toLowerCase(Locale.ROOT);
+            if (!WATCH_ID.matcher(id).matches()) {
+                throw new UsageException("'" + rest.get(1) + "' is not a watch id; ids look like w3fa9c2 ('watch "
+                        + "list' shows them)", Usage.of("watch"));
+            }
+            return new Invocation(new Request.WatchStop(id), json, Optional.empty(), false);
+        }
+        if (!WATCHABLE.contains(first)) {
+            throw new UsageException(Usage.commands().contains(first)
+                    ? "watch repeats a check (mx, smtptest or dns), not '" + w.get(0) + "'"
+                    : "unknown check '" + w.get(0) + "'; watch repeats mx, smtptest or dns", Usage.of("watch"));
+        }
+        Optional<Duration> every = Optional.empty();
+        Optional<Duration> duration = Optional.empty();
+        boolean untilOk = false;
+        List<String> check = new ArrayList<>();
+        for (int i = 0; i < w.size(); i++) {
+            String word = w.get(i).toLowerCase(Locale.ROOT);
+            boolean option = i > 0 && (word.equals("every") || word.equals("for") || word.equals("until"));
+            if (!option) {
+                check.add(w.get(i));
+                continue;
+            }
+            if (i + 1 >= w.size()) {
+                throw new UsageException("'" + w.get(i) + "' needs " + (word.equals("until") ? "'ok'"
+                        : "a duration such as 5m or 4h"), Usage.of("watch"));
+            }
+            String value = w.get(++i);
+            if (word.equals("until")) {
+                if (!value.equalsIgnoreCase("ok")) {
+                    throw new UsageException("a watch can run 'until ok', not until '" + value + "'",
+                            Usage.of("watch"));
+                }
+                untilOk = true;
+                continue;
+            }
+            if ((word.equals("every") ? every : duration).isPresent()) {
+                throw new UsageException("only one '" + word + "' may be given", Usage.of("watch"));
+            }
+            try {
+                Optional<Duration> d = Optional.of(Durations.parse(value));
+                if (word.equals("every")) {
+                    every = d;
+                } else {
+                    duration = d;
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("'" + w.get(i - 1) + " " + value + "': " + e.getMessage(), Usage.of("watch"));
+            }
+        }
+        Invocation inner;
+        try {
+            inner = parse(check);
+        } catch (UsageException e) {
+            throw new UsageException(e.getMessage(), Usage.of("watch") + "\n\n" + e.usage());
+        }
+        if (inner.request() instanceof Request.Help) {
+            return new Invocation(new Request.Help(Optional.of("watch")), false, Optional.empty(), false);
+        }
+        if (inner.request() instanceof Request.SmtpTest t && t.send()) {
+            throw new UsageException("a watch does not repeat --send: it would send a message at every check; "
+                    + "watch the dialogue up to RCPT TO instead", Usage.of("watch"));
+        }
+        if (duration.isPresent() && every.isPresent() && duration.get().compareTo(every.get()) < 0) {
+            throw new UsageException("'for " + Durations.format(duration.get()) + "' is shorter than 'every "
+                    + Durations.format(every.get()) + "': the watch would end before its second check",
+                    Usage.of("watch"));
+        }
+        String line = String.join(" ", check);
+        return new Invocation(new Request.Watch(inner, line, every, duration, untilOk), inner.json(),
+                inner.timeout(), inner.fresh());
     }
 
     private static Request history(Arguments args) throws UsageException {

@@ -1,5 +1,6 @@
 package dev.mxdoctor.command;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -97,6 +98,66 @@ public sealed interface Request {
         @Override
         public String query() {
             return domain.map(DomainName::ascii).orElse("");
+        }
+    }
+
+    /**
+     * {@code watch <check> [every <duration>] [for <duration>] [until ok]}: the check again on a schedule, telling
+     * only what changes.
+     *
+     * @param check the check to repeat (mx, smtptest or dns), with its own flags
+     * @param checkLine the check's words as typed, without the watch's own: what is stored and shown
+     * @param every the interval, when given (the configured default otherwise)
+     * @param duration how long to watch, when given (the configured default otherwise)
+     * @param untilOk end once the verdict is OK
+     */
+    record Watch(Invocation check, String checkLine, Optional<Duration> every, Optional<Duration> duration,
+            boolean untilOk) implements Request {
+        public Watch {
+            Objects.requireNonNull(check, "check");
+            Objects.requireNonNull(checkLine, "checkLine");
+            Objects.requireNonNull(every, "every");
+            Objects.requireNonNull(duration, "duration");
+        }
+
+        @Override
+        public String command() {
+            return "watch";
+        }
+
+        @Override
+        public String query() {
+            return check.request().query();
+        }
+    }
+
+    /** {@code watch list [mine]}: the watches running (in this conversation, or the asker's own). */
+    record WatchList(boolean mine) implements Request {
+        @Override
+        public String command() {
+            return "watch";
+        }
+
+        @Override
+        public String query() {
+            return mine ? "list mine" : "list";
+        }
+    }
+
+    /** {@code watch stop <id>}. */
+    record WatchStop(String id) implements Request {
+        public WatchStop {
+            Objects.requireNonNull(id, "id");
+        }
+
+        @Override
+        public String command() {
+            return "watch";
+        }
+
+        @Override
+        public String query() {
+            return "stop " + id;
         }
     }
 

@@ -27,6 +27,11 @@ public final class Usage {
         COMMANDS.put("history", new Entry("history [domain] [--limit N] [--code CODE]",
                 "Earlier runs from the shared history, newest first, with what changed since the run before.",
                 "history example.com --limit 5"));
+        COMMANDS.put("watch", new Entry("watch <check> [every <duration>] [for <duration>] [until ok] | watch list "
+                + "[mine] | watch stop <id>",
+                "Runs an mx, smtptest or dns check again on a schedule (default every 5m for 4h) and says only what "
+                        + "changes; ends at its time, when stopped, or with 'until ok' once the verdict is OK.",
+                "watch smtptest alice@example.com every 5m for 4h"));
         COMMANDS.put("help", new Entry("help [command]", "This text, or one command's usage.", "help mx"));
     }
 

@@ -147,22 +147,82 @@ public final class History implements AutoCloseable {
     /** The latest runs (see {@link HistoryStore#latest}); throws when the history cannot be read in time. */
     public List<RunSummary> latest(Optional<String> domain, Optional<String> code, int limit)
             throws HistoryException {
-        CompletableFuture<List<RunSummary>> runs = worker.read("read the history", s -> s.latest(domain, code, limit));
+        return answer(worker.read("read the history", s -> s.latest(domain, code, limit)), "read the history");
+    }
+
+    /** What the database answered, within the read budget; a {@link HistoryException} saying why not otherwise. */
+    private <T> T answer(CompletableFuture<T> f, String what) throws HistoryException {
         try {
-            return runs.get(budgets.read().toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(budgets.read().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw cause instanceof HistoryException h ? h
-                    : new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot read the history: "
+                    : new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot " + what + ": "
                             + HistoryStore.rootMessage(cause), cause);
         } catch (TimeoutException e) {
-            runs.cancel(false);
+            f.cancel(false);
             throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "the history did not answer within "
                     + budgets.read().toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "interrupted", e);
         }
+    }
+
+    // Watches: stored here so that they outlive the process, held by one bot at a time.
+
+    /** Stores a new watch, held by this process for {@code hold}; throws when the database did not take it. */
+    public void createWatch(WatchRecord w, Duration hold) throws HistoryException {
+        Instant until = clock.instant().plus(hold);
+        if (!worker.enabled()) {
+            throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "watches are kept in the history "
+                    + "database, and MXDOCTOR_DB=none keeps none", null);
+        }
+        // Asked ahead of queued writes, and refused at once while the database is down: the asker is waiting.
+        answer(worker.read("record watch " + w.id(), s -> {
+            WatchStore.create(s, w, owner.label(), until);
+            return Boolean.TRUE;
+        }), "record the watch");
+    }
+
+    /**
+     * Takes the watches nobody holds and renews this process's own, for {@code hold}; returns those it holds (empty
+     * when the database did not answer within {@code wait}: this round is skipped).
+     */
+    public List<WatchRecord> claimWatches(Duration hold, Duration wait) {
+        Instant now = clock.instant();
+        return await(worker.read("claim watches", s -> WatchStore.claim(s, owner.label(), now, now.plus(hold))), wait,
+                "claiming watches").orElse(List.of());
+    }
+
+    /** Writes a watch's progress; false when another process holds it now or the database did not answer. */
+    public boolean saveWatch(WatchRecord w) {
+        return await(worker.write("record watch " + w.id(), s -> WatchStore.save(s, w, owner.label())),
+                budgets.answer(), "recording watch " + w.id()).orElse(false);
+    }
+
+    /** Lets go of this process's watches (a clean stop): another bot takes them at its next round. */
+    @SuppressWarnings("FutureReturnValueIgnored") // written before the history closes, which drains the queue
+    public void releaseWatches() {
+        worker.write("release watches", s -> {
+            WatchStore.release(s, owner.label());
+            return Boolean.TRUE;
+        });
+    }
+
+    /** Asks a live watch to stop; empty when there is no live watch of that id. */
+    public Optional<WatchRecord> stopWatch(String id, String by) throws HistoryException {
+        return answer(worker.read("stop watch " + id, s -> WatchStore.requestStop(s, id, by)), "stop the watch");
+    }
+
+    public Optional<WatchRecord> watch(String id) throws HistoryException {
+        return answer(worker.read("read watch " + id, s -> WatchStore.find(s, id)), "read the watch");
+    }
+
+    /** Live watches, oldest first: all, or one channel's, or one requester's. */
+    public List<WatchRecord> liveWatches(Optional<String> channel, Optional<String> requester)
+            throws HistoryException {
+        return answer(worker.read("read watches", s -> WatchStore.live(s, channel, requester)), "read the watches");
     }
 
     /** One requester's latest runs, for the App Home tab; empty when the history cannot be read. */

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 public final class HistoryStore implements AutoCloseable {
 
     /** The newest schema version this code knows: the highest V*.sql in db/migration (a test keeps them equal). */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     static final int CONNECT_SECONDS = 5;
     static final int STATEMENT_SECONDS = 10;
@@ -430,13 +430,14 @@ public final class HistoryStore implements AutoCloseable {
                     e.setLong(1, cutoff.toEpochMilli());
                     e.executeUpdate();
                 }
+                WatchStore.purgeBefore(c, cutoff);
                 return purged;
             }
         });
     }
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T apply(Connection c) throws SQLException;
     }
 
@@ -449,7 +450,7 @@ public final class HistoryStore implements AutoCloseable {
      * Runs {@code work} on the connection. A failure on a connection that still answers is this operation's
      * ({@link HistoryException.Kind#REJECTED}); otherwise the database is unavailable and the next call reconnects.
      */
-    private <T> T run(String what, Work<T> work) throws HistoryException {
+    <T> T run(String what, Work<T> work) throws HistoryException {
         lock.lock();
         try {
             Connection c;

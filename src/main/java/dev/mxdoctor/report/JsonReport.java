@@ -32,11 +32,20 @@ public final class JsonReport {
 
     /** The report with what changed since the previous run of the same query ({@code changes}), indented. */
     public static String render(Report r, List<String> changes) {
+        return write(withChanges(r, changes), FormattingStyle.PRETTY);
+    }
+
+    /** As {@link #render(Report, List)} on one line: a watch's output, one JSON object a line. */
+    public static String line(Report r, List<String> changes) {
+        return write(withChanges(r, changes), FormattingStyle.COMPACT);
+    }
+
+    private static JsonObject withChanges(Report r, List<String> changes) {
         JsonObject o = tree(r);
         JsonArray c = new JsonArray();
         changes.forEach(c::add);
         o.add("changes", c);
-        return write(o, FormattingStyle.PRETTY);
+        return o;
     }
 
     /** The report on one line, as the history stores it. */

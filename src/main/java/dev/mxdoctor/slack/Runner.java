@@ -38,7 +38,23 @@ final class Runner {
      * @param shareable whether it may share an identical run already in flight (not for a Re-run: that asks anew)
      */
     record Spec(String runId, String commandLine, Invocation invocation, String user, String channel,
-            @Nullable String threadTs, @Nullable String responseUrl, @Nullable String workspace, boolean shareable) {}
+            @Nullable String threadTs, @Nullable String responseUrl, @Nullable String workspace, boolean shareable,
+            @Nullable Delivered delivered) {
+        Spec(String runId, String commandLine, Invocation invocation, String user, String channel,
+                @Nullable String threadTs, @Nullable String responseUrl, @Nullable String workspace,
+                boolean shareable) {
+            this(runId, commandLine, invocation, user, channel, threadTs, responseUrl, workspace, shareable, null);
+        }
+    }
+
+    /** Told when a run's answer is out (a watch's first run): the summary's message, or null when none was posted. */
+    @FunctionalInterface
+    interface Delivered {
+        void delivered(Report report, @Nullable Posted posted);
+    }
+
+    /** A run's summary as posted in the conversation. */
+    record Posted(String ts, SlackRender.Message summary) {}
 
     /** Runs in flight that an identical request may share: the same request, cache bypassed or not. */
     private record SharedKey(Request request, boolean fresh) {}
@@ -95,8 +111,13 @@ final class Runner {
 
     /** Submits the run; throws (with the reason for the user) when the pool refuses it. */
     void submit(Spec spec) throws WorkerPool.Rejected {
+        submit(spec, pool);
+    }
+
+    /** Submits the run to {@code lane}: the people's pool, or the watches' own. */
+    void submit(Spec spec, WorkerPool lane) throws WorkerPool.Rejected {
         QueueNotice notice = new QueueNotice(spec);
-        pool.submit(spec.runId(), spec.user(), new WorkerPool.Job() {
+        lane.submit(spec.runId(), spec.user(), new WorkerPool.Job() {
             @Override
             public void run() {
                 execute(spec, notice.start());
@@ -304,14 +325,22 @@ final class Runner {
         LOG.info("{} asked by {} in {}: {} ({}, {} ms{})", spec.commandLine(), spec.user(), spec.channel(),
                 report.verdict().status().label(), state.label(), report.elapsedMs(),
                 sharedWith.isPresent() ? ", shared" : "");
-        deliver(spec, report, state, changes, sharedWith, parentTs, viaResponseUrl);
+        Posted posted = deliver(spec, report, state, changes, sharedWith, parentTs, viaResponseUrl);
+        if (spec.delivered() != null) {
+            try {
+                spec.delivered().delivered(report, posted);
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: after delivery, error id {}", spec.runId(), ErrorId.next(), e);
+            }
+        }
     }
 
     /**
      * Posts the answer: the summary in place of the parent message, then findings and transcript in its thread. A
-     * thread reply that fails costs that reply (and a note), never the summary already posted.
+     * thread reply that fails costs that reply (and a note), never the summary already posted. Returns the summary as
+     * posted, or null when it could not be posted in the conversation.
      */
-    private void deliver(Spec spec, Report report, RunState state, List<String> changes, Optional<String> sharedWith,
+    private @Nullable Posted deliver(Spec spec, Report report, RunState state, List<String> changes, Optional<String> sharedWith,
             @Nullable String parentTs, boolean viaResponseUrl) {
         String note = switch (state) {
             case CANCELLED -> "cancelled: this is what was seen before";
@@ -327,7 +356,7 @@ final class Runner {
                     changes);
             if (viaResponseUrl) {
                 answerThroughResponseUrl(spec, report, thread, changes);
-                return;
+                return null;
             }
             if (parentTs == null) {
                 parentTs = poster.post(spec.channel(), spec.threadTs(), summary); // the first post failed; try again
@@ -348,6 +377,7 @@ final class Runner {
             if (state == RunState.INTERRUPTED) {
                 postQuietly(spec.channel(), replyTs, SlackRender.interrupted(spec.commandLine(), spec.user()));
             }
+            return new Posted(parentTs, summary);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("run {} interrupted while talking to Slack", spec.runId());
@@ -357,6 +387,12 @@ final class Runner {
                     id, e);
             reportInternalError(spec, parentTs, viaResponseUrl, id);
         }
+        return null;
+    }
+
+    /** Posts a finished run's answer as a new message (a watch's first answer, made by its scheduler). */
+    @Nullable Posted post(Spec spec, Report report) {
+        return deliver(spec, report, RunState.DONE, List.of(), Optional.empty(), null, false);
     }
 
     private void postQuietly(String channel, @Nullable String threadTs, SlackRender.Message m) {
@@ -428,8 +464,7 @@ final class Runner {
             case dev.mxdoctor.command.Request.Mx mx -> "MX for " + mx.domain().display();
             case dev.mxdoctor.command.Request.SmtpTest t -> "delivery to " + t.recipient().display();
             case dev.mxdoctor.command.Request.Dns d -> d.query() + " " + d.type();
-            case dev.mxdoctor.command.Request.Help h -> "help";
-            case dev.mxdoctor.command.Request.History h -> "history";
+            default -> spec.invocation().request().command();
         };
     }
 }

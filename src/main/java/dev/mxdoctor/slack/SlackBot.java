@@ -22,6 +22,7 @@ import dev.mxdoctor.history.HistoryException;
 import dev.mxdoctor.history.RunSummary;
 import dev.mxdoctor.ops.Metrics;
 import dev.mxdoctor.report.Report;
+import dev.mxdoctor.watch.WatchSettings;
 import dev.mxdoctor.work.RateLimiter;
 import dev.mxdoctor.work.WorkerPool;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -49,6 +50,7 @@ public final class SlackBot implements AutoCloseable {
     private final App app;
     private final Poster poster;
     private final Runner runner;
+    private final SlackWatches watches;
     private final WorkerPool pool;
     private final History history;
     private final CommandParser parser = new CommandParser();
@@ -75,6 +77,15 @@ public final class SlackBot implements AutoCloseable {
      */
     public SlackBot(SlackSettings settings, BiFunction<Invocation, Progress, Report> checks, History history,
             Metrics metrics) {
+        this(settings, WatchSettings.DEFAULTS, checks, history, metrics, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param watches how watches may be asked for
+     * @param clock the watches' clock (their schedule and status lines)
+     */
+    public SlackBot(SlackSettings settings, WatchSettings watches, BiFunction<Invocation, Progress, Report> checks,
+            History history, Metrics metrics, java.time.Clock clock) {
         this.settings = settings;
         this.history = history;
         this.metrics = metrics;
@@ -88,7 +99,9 @@ public final class SlackBot implements AutoCloseable {
         this.app = new App(config.build());
         this.pool = new WorkerPool(settings.maxRunning(), settings.maxPerUser(), settings.maxQueued());
         this.poster = new Poster(slack, settings.botToken(), settings.postInterval(), metrics::slackCall);
-        this.runner = new Runner(poster, measured(checks, metrics), pool, history, settings.docsUrl());
+        BiFunction<Invocation, Progress, Report> measuredChecks = measured(checks, metrics);
+        this.runner = new Runner(poster, measuredChecks, pool, history, settings.docsUrl());
+        this.watches = new SlackWatches(watches, history, poster, runner, measuredChecks, clock);
         this.visibility = new Visibility(poster::conversationsOf);
         this.perUser = new RateLimiter(settings.perUserPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
         this.perChannel = new RateLimiter(settings.perChannelPerMinute(), Duration.ofMinutes(1),
@@ -174,6 +187,26 @@ public final class SlackBot implements AutoCloseable {
             });
             return ctx.ack();
         });
+        app.blockAction("watch", (req, ctx) -> {
+            // "Watch" under an answer: a watch of the same check, in that answer's thread.
+            BlockActionPayload p = req.getPayload();
+            String channel = p.getChannel().getId();
+            String thread = p.getContainer().getThreadTs() != null ? p.getContainer().getThreadTs()
+                    : p.getContainer().getMessageTs();
+            start("watch " + p.getActions().get(0).getValue(), p.getUser().getId(), channel, thread,
+                    p.getResponseUrl()).ifPresent(problem -> background(() -> poster.ephemeral(channel,
+                    p.getUser().getId(), thread, problem)));
+            return ctx.ack();
+        });
+        app.blockAction("watch_stop", (req, ctx) -> {
+            BlockActionPayload p = req.getPayload();
+            String channel = p.getChannel().getId();
+            String user = p.getUser().getId();
+            String thread = p.getContainer().getThreadTs();
+            background(() -> poster.ephemeral(channel, user, thread, watches.stop(p.getActions().get(0).getValue(),
+                    user, channel)));
+            return ctx.ack();
+        });
         app.blockAction("cancel", (req, ctx) -> {
             String runId = req.getPayload().getActions().get(0).getValue();
             boolean cancelled = pool.cancel(runId);
@@ -227,11 +260,28 @@ public final class SlackBot implements AutoCloseable {
         if (refused.isPresent()) {
             return Optional.of(":no_entry: " + refused.get());
         }
-        if (!(invocation.request() instanceof Request.History)) {
+        if (!(invocation.request() instanceof Request.History || invocation.request() instanceof Request.WatchList
+                || invocation.request() instanceof Request.WatchStop)) {
             Optional<String> limited = rateLimit(user, channel);
             if (limited.isPresent()) {
                 return limited;
             }
+        }
+        if (invocation.request() instanceof Request.WatchList l) {
+            background(() -> answerPrivately(channel, user, thread, responseUrl, watches.list(user, channel,
+                    l.mine())));
+            return Optional.empty();
+        }
+        if (invocation.request() instanceof Request.WatchStop stop) {
+            background(() -> answerPrivately(channel, user, thread, responseUrl, watches.stop(stop.id(), user,
+                    channel)));
+            return Optional.empty();
+        }
+        if (invocation.request() instanceof Request.Watch w) {
+            if (runner.stopping()) {
+                return Optional.of(":hourglass: mxdoctor is restarting; ask again in a minute");
+            }
+            return watches.start(w, user, channel, thread, responseUrl);
         }
         if (invocation.request() instanceof Request.History h) {
             // Read off the ack path: the database may be slow, the ack may not.
@@ -367,6 +417,7 @@ public final class SlackBot implements AutoCloseable {
                 ops = new BotHttpServer(new InetSocketAddress(settings.opsPort().getAsInt()), null, operations);
             }
         }
+        watches.start();
         if (ops != null) {
             ops.start();
             LOG.info("mxdoctor operations endpoints (/healthz, /readyz, /metrics) on port {}", ops.port());
@@ -496,6 +547,7 @@ public final class SlackBot implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing the Socket Mode connection: {}", e.getMessage());
         }
+        watches.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()) * 9 / 10));
         boolean idle = false;
         try {
             // Nine tenths of the grace for the checks, the rest for the interrupted ones to say so.
@@ -520,6 +572,7 @@ public final class SlackBot implements AutoCloseable {
         if (maintenance != null) {
             maintenance.interrupt();
         }
+        watches.close();
         try {
             if (socketMode != null) {
                 socketMode.stop();
@@ -535,6 +588,11 @@ public final class SlackBot implements AutoCloseable {
             LOG.warn("stopping the bot: {}", e.getMessage());
         }
         pool.close();
+    }
+
+    /** The watches, for tests that drive their rounds with their own clock. */
+    SlackWatches watches() {
+        return watches;
     }
 
     /** Runs accepted since start. */

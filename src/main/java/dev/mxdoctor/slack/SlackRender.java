@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.time.Instant;
+import dev.mxdoctor.command.Durations;
+import dev.mxdoctor.history.WatchRecord;
+import dev.mxdoctor.watch.Watching;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -96,8 +100,99 @@ final class SlackRender {
                 : String.format(java.util.Locale.ROOT, "%.1f s", r.elapsedMs() / 1000.0);
         blocks.add(context("`" + escape(commandLine) + "` · asked by <@" + user + "> · " + time + " · resolver "
                 + escape(r.resolver()) + (transcriptNote.isEmpty() ? "" : " · " + transcriptNote)));
-        blocks.add(actions(button("Re-run", "rerun", commandLine, "primary")));
+        blocks.add(watchable(r.command(), commandLine)
+                ? actions(button("Re-run", "rerun", commandLine, "primary"), button("Watch", "watch", commandLine, ""))
+                : actions(button("Re-run", "rerun", commandLine, "primary")));
         return new Message(v.status().label().toUpperCase(java.util.Locale.ROOT) + ": " + v.summary(), blocks);
+    }
+
+    /** Whether an answer gets a Watch button: checks a watch may repeat (never one that sends a message). */
+    private static boolean watchable(String command, String commandLine) {
+        return List.of("mx", "smtptest", "dns").contains(command)
+                && !commandLine.toLowerCase(java.util.Locale.ROOT).contains("--send");
+    }
+
+    // Watches: the status line under a watch's first answer, the replies that say what changed, and the lists.
+
+    private static final String WATCH_BLOCK = "watch_status";
+
+    /** The message stored for a watch to redraw its parent with a status line: text and blocks, as JSON. */
+    static String stored(Message m) {
+        JsonObject o = new JsonObject();
+        o.addProperty("text", m.text());
+        o.add("blocks", m.blocks());
+        return o.toString();
+    }
+
+    /**
+     * The watch's parent message: its first answer as posted, its buttons replaced by the status line and (while
+     * it runs) a Stop button.
+     */
+    static Message watchParent(String storedMessage, WatchRecord w, Instant now) {
+        JsonObject o = com.google.gson.JsonParser.parseString(storedMessage).getAsJsonObject();
+        JsonArray blocks = new JsonArray();
+        for (com.google.gson.JsonElement b : o.getAsJsonArray("blocks")) {
+            String type = b.getAsJsonObject().get("type").getAsString();
+            if (!type.equals("actions")) {
+                blocks.add(b);
+            }
+        }
+        JsonObject status = context(watchStatus(w, now));
+        status.addProperty("block_id", WATCH_BLOCK);
+        blocks.add(status);
+        if (w.live()) {
+            blocks.add(actions(button("Stop watching", "watch_stop", w.id(), "danger")));
+        }
+        return new Message(o.get("text").getAsString(), blocks);
+    }
+
+    /** "Watching every 5m until 18:30 UTC · last checked 14:35 (ok) · next 14:40 · 7 checks · w3fa9c2". */
+    static String watchStatus(WatchRecord w, Instant now) {
+        String last = w.lastRun().map(t -> "last checked " + Watching.hhmm(t) + " UTC" + w.lastStatus()
+                .map(st -> " (" + st + ")").orElse("")).orElse("not checked yet");
+        String checks = w.runs() + (w.runs() == 1 ? " check" : " checks");
+        String note = w.note().map(n -> " · " + escape(n)).orElse("");
+        if (!w.live()) {
+            return ":eyes: Watch `" + w.id() + "` ended" + note + " · " + last + " · " + checks;
+        }
+        return ":eyes: Watching every " + Durations.format(w.every()) + " until " + Watching.hhmm(w.ends()) + " UTC"
+                + (w.untilOk() ? " or until OK" : "") + " · " + last + " · next " + Watching.hhmm(
+                w.next().isBefore(now) ? now : w.next()) + " · " + checks + " · `" + w.id() + "`" + note;
+    }
+
+    /** The thread reply when something changed: what, since when, and the verdict now. */
+    static Message watchChange(WatchRecord w, List<String> changes, Report r, Instant since) {
+        Verdict v = r.verdict();
+        String text = ":eyes: *What changed since " + Watching.hhmm(since) + " UTC* (`" + escape(w.commandLine())
+                + "`, watch `" + w.id() + "`)\n• " + escape(String.join("\n• ", changes)) + "\n" + emoji(v.status())
+                + " *" + v.status().label().toUpperCase(java.util.Locale.ROOT) + "* — " + escape(v.summary());
+        JsonArray blocks = new JsonArray();
+        blocks.add(section(truncate(text)));
+        return new Message("What changed: " + String.join("; ", changes), blocks);
+    }
+
+    /** The thread reply when a watch ends. */
+    static Message watchEnded(WatchRecord w, String reason) {
+        return note(":checkered_flag: Watch `" + w.id() + "` on `" + escape(w.commandLine()) + "` ended: "
+                + escape(reason) + " (" + w.runs() + (w.runs() == 1 ? " check" : " checks") + w.lastStatus()
+                .map(st -> ", last verdict " + st).orElse("") + ").");
+    }
+
+    /** {@code watch list}: one line a watch. */
+    static String watchList(List<WatchRecord> watches, String title, Instant now) {
+        if (watches.isEmpty()) {
+            return "*" + title + "*\nNone. Start one with `watch <check> [every 5m] [for 4h] [until ok]`.";
+        }
+        StringBuilder b = new StringBuilder("*" + title + "*\n");
+        for (WatchRecord w : watches) {
+            b.append("• `").append(w.id()).append("` `").append(escape(w.commandLine())).append("` in <#")
+                    .append(w.channel()).append("> by <@").append(w.requester()).append(">: every ")
+                    .append(Durations.format(w.every())).append(" until ").append(Watching.hhmm(w.ends()))
+                    .append(" UTC · ").append(w.runs()).append(w.runs() == 1 ? " check" : " checks")
+                    .append(w.lastStatus().map(st -> " · last " + st).orElse(""))
+                    .append(w.state() == WatchRecord.State.STOPPING ? " · stopping" : "").append('\n');
+        }
+        return truncate(b.toString() + "Stop one with `watch stop <id>`.");
     }
 
     /** A compact MX table: one line per address. */
@@ -385,7 +480,9 @@ final class SlackRender {
         o.add("text", plain(label));
         o.addProperty("action_id", actionId);
         o.addProperty("value", value.length() > 2000 ? value.substring(0, 2000) : value);
-        o.addProperty("style", style);
+        if (!style.isEmpty()) {
+            o.addProperty("style", style);
+        }
         return o;
     }
 

@@ -316,6 +316,110 @@ abstract class HistoryStoreContract {
         }
     }
 
+    static WatchRecord watch(String id, String channel, String user, Instant now) {
+        return WatchRecord.create(id, Optional.empty(), channel, Optional.empty(), user, "mx example.com",
+                Duration.ofMinutes(5), now, now.plus(Duration.ofHours(4)), false);
+    }
+
+    @Test
+    void watches_areStoredProgressedStoppedAndListed() throws Exception {
+        try (HistoryStore store = HistoryStore.open(newDatabase())) {
+            Instant t = Instant.parse("2026-12-01T14:00:00Z");
+            WatchRecord w = watch("w0000001", "C1", "U1", t);
+            WatchStore.create(store, w, "bot-a", t.plusSeconds(30));
+            WatchStore.create(store, watch("w0000002", "C2", "U2", t), "bot-a", t.plusSeconds(30));
+            assertThat(WatchStore.find(store, "w0000001")).contains(w);
+            WatchRecord progressed = w.withParent("1.5", "{\"text\":\"x\",\"blocks\":[]}").afterRun(t, "failing",
+                    t.plus(Duration.ofMinutes(5)), Optional.of("{\"verdict\":{}}"), Optional.of("a gap"));
+            assertThat(WatchStore.save(store, progressed, "bot-a")).isTrue();
+            WatchRecord read = WatchStore.find(store, "w0000001").orElseThrow();
+            assertThat(read).isEqualTo(progressed);
+            assertThat(read.threadTs()).contains("1.5");
+            assertThat(read.runs()).isEqualTo(1);
+            assertThat(WatchStore.live(store, Optional.of("C1"), Optional.empty())).extracting(WatchRecord::id)
+                    .containsExactly("w0000001");
+            assertThat(WatchStore.live(store, Optional.empty(), Optional.of("U2"))).extracting(WatchRecord::id)
+                    .containsExactly("w0000002");
+            assertThat(WatchStore.requestStop(store, "w0000001", "U9")).hasValueSatisfying(s -> {
+                assertThat(s.state()).isEqualTo(WatchRecord.State.STOPPING);
+                assertThat(s.stoppedBy()).contains("U9");
+            });
+            assertThat(WatchStore.requestStop(store, "w0000001", "U9")).as("only once").isEmpty();
+            assertThat(WatchStore.requestStop(store, "w9999999", "U9")).isEmpty();
+            WatchRecord ended = WatchStore.find(store, "w0000001").orElseThrow().ended("stopped by U9");
+            assertThat(WatchStore.save(store, ended, "bot-a")).isTrue();
+            assertThat(WatchStore.save(store, ended, "bot-a")).as("an ended watch is final").isFalse();
+            assertThat(WatchStore.live(store, Optional.empty(), Optional.empty())).extracting(WatchRecord::id)
+                    .containsExactly("w0000002");
+        }
+    }
+
+    @Test
+    void watches_areHeldByOneBotAtATime_andTakenOverWhenItsHoldLapses() throws Exception {
+        String url = newDatabase();
+        try (HistoryStore a = HistoryStore.open(url); HistoryStore b = HistoryStore.open(url)) {
+            Instant t = Instant.parse("2026-12-01T14:00:00Z");
+            WatchStore.create(a, watch("w0000001", "C1", "U1", t), "bot-a", t.plusSeconds(30));
+            WatchStore.release(a, "bot-a"); // as a clean stop leaves it: nobody holds it
+            assertThat(WatchStore.claim(a, "bot-a", t, t.plusSeconds(30))).extracting(WatchRecord::id)
+                    .containsExactly("w0000001");
+            assertThat(WatchStore.claim(b, "bot-b", t.plusSeconds(10), t.plusSeconds(40))).isEmpty();
+            // bot-a renews at 20 s; bot-b still cannot take it at 45 s
+            assertThat(WatchStore.claim(a, "bot-a", t.plusSeconds(20), t.plusSeconds(50))).hasSize(1);
+            assertThat(WatchStore.claim(b, "bot-b", t.plusSeconds(45), t.plusSeconds(75))).isEmpty();
+            // bot-a stops renewing (killed): after its hold, bot-b has it, and bot-a's late writes are refused
+            WatchRecord w = WatchStore.claim(b, "bot-b", t.plusSeconds(51), t.plusSeconds(81)).get(0);
+            assertThat(WatchStore.save(a, w.afterRun(t, "ok", t, Optional.empty(), Optional.empty()), "bot-a"))
+                    .isFalse();
+            assertThat(WatchStore.save(b, w.afterRun(t, "ok", t, Optional.empty(), Optional.empty()), "bot-b"))
+                    .isTrue();
+            assertThat(WatchStore.claim(a, "bot-a", t.plusSeconds(52), t.plusSeconds(82))).isEmpty();
+        }
+    }
+
+    @Test
+    void watches_claimedByManyBotsAtOnce_eachHasOneHolder() throws Exception {
+        String url = newDatabase();
+        Instant t = Instant.parse("2026-12-01T14:00:00Z");
+        try (HistoryStore setup = HistoryStore.open(url)) {
+            for (int i = 0; i < 20; i++) {
+                WatchStore.create(setup, watch(String.format("w%07d", i), "C1", "U1", t), "nobody", t);
+            }
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<WatchRecord>>> claims = new ArrayList<>();
+            for (int bot = 0; bot < 4; bot++) {
+                String holder = "bot-" + bot;
+                claims.add(threads.submit(() -> {
+                    try (HistoryStore s = HistoryStore.open(url)) {
+                        return WatchStore.claim(s, holder, t.plusSeconds(1), t.plusSeconds(31));
+                    }
+                }));
+            }
+            List<String> held = new ArrayList<>();
+            for (Future<List<WatchRecord>> c : claims) {
+                c.get().forEach(w -> held.add(w.id()));
+            }
+            assertThat(held).hasSize(20).doesNotHaveDuplicates();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void purgeBefore_deletesEndedWatchesOnly() throws Exception {
+        try (HistoryStore store = HistoryStore.open(newDatabase())) {
+            Instant t = Instant.parse("2026-01-01T00:00:00Z");
+            WatchStore.create(store, watch("w0000001", "C1", "U1", t), "bot-a", t);
+            WatchStore.create(store, watch("w0000002", "C1", "U1", t), "bot-a", t);
+            WatchStore.save(store, watch("w0000002", "C1", "U1", t).ended("its 4h are up"), "bot-a");
+            store.purgeBefore(t.plus(Duration.ofDays(1)));
+            assertThat(WatchStore.find(store, "w0000001")).isPresent();
+            assertThat(WatchStore.find(store, "w0000002")).isEmpty();
+        }
+    }
+
     @Test
     void history_writtenByTheFirstVersion_isReadAndComparedAfterTheUpgrade() throws Exception {
         String url = newDatabase();
