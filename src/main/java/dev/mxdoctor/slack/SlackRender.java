@@ -151,7 +151,7 @@ final class SlackRender {
         String last = w.lastRun().map(t -> "last checked " + Watching.hhmm(t) + " UTC" + w.lastStatus()
                 .map(st -> " (" + st + ")").orElse("")).orElse("not checked yet");
         String checks = w.runs() + (w.runs() == 1 ? " check" : " checks");
-        String note = w.note().map(n -> " · " + escape(n)).orElse("");
+        String note = w.note().map(n -> " · " + withMentions(n)).orElse("");
         if (!w.live()) {
             return ":eyes: Watch `" + w.id() + "` ended" + note + " · " + last + " · " + checks;
         }
@@ -174,8 +174,13 @@ final class SlackRender {
     /** The thread reply when a watch ends. */
     static Message watchEnded(WatchRecord w, String reason) {
         return note(":checkered_flag: Watch `" + w.id() + "` on `" + escape(w.commandLine()) + "` ended: "
-                + escape(reason) + " (" + w.runs() + (w.runs() == 1 ? " check" : " checks") + w.lastStatus()
+                + withMentions(reason) + " (" + w.runs() + (w.runs() == 1 ? " check" : " checks") + w.lastStatus()
                 .map(st -> ", last verdict " + st).orElse("") + ").");
+    }
+
+    /** Escaped, but for the user mentions mxdoctor wrote itself ("stopped by <@U024BE7LH>"). */
+    private static String withMentions(String text) {
+        return escape(text).replaceAll("&lt;@([A-Z0-9]+)&gt;", "<@$1>");
     }
 
     /** {@code watch list}: one line a watch. */

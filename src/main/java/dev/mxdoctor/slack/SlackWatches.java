@@ -181,7 +181,7 @@ final class SlackWatches implements AutoCloseable {
             }
             if (w.state() == WatchRecord.State.STOPPING) {
                 background(w, () -> end(w, "stopped by <@" + w.stoppedBy().orElse(w.requester()) + ">"));
-            } else if (!now.isBefore(w.ends())) {
+            } else if (now.isAfter(w.ends())) {
                 background(w, () -> end(w, Watching.timeUp(plan(w))));
             } else if (!now.isBefore(w.next())) {
                 check(w, now);
