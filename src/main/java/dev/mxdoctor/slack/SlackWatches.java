@@ -43,7 +43,10 @@ final class SlackWatches implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SlackWatches.class);
 
-    /** Identical watches due within this of each other share one check. */
+    /**
+     * Identical watches due within this of each other share one check (and never a check older than half the
+     * interval of the watch that asks: a watch sees a fresh state at each of its checks).
+     */
     static final Duration SHARE_WINDOW = Duration.ofSeconds(30);
 
     private final WatchSettings settings;
@@ -175,6 +178,8 @@ final class SlackWatches implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         Instant now = clock.instant();
+        shared.values().removeIf(s -> s.report().isDone() && Duration.between(s.started(), now).abs()
+                .compareTo(SHARE_WINDOW) > 0);
         for (WatchRecord w : history.claimWatches(hold, Duration.ofSeconds(2))) {
             if (inFlight.containsKey(w.id())) {
                 continue;
@@ -263,7 +268,8 @@ final class SlackWatches implements AutoCloseable {
         History.Run run = history.begin(record);
         Report report;
         try {
-            report = sharedCheck(invocation, started);
+            Duration half = w.every().dividedBy(2);
+            report = sharedCheck(invocation, started, half.compareTo(SHARE_WINDOW) < 0 ? half : SHARE_WINDOW);
         } catch (RuntimeException | LinkageError e) {
             String id = ErrorId.next();
             LOG.error("watch {}: {} failed, error id {}", w.id(), w.commandLine(), id, e);
@@ -382,10 +388,10 @@ final class SlackWatches implements AutoCloseable {
     }
 
     /** One check for identical watches due together: the first runs it, the others take its report. */
-    private Report sharedCheck(Invocation invocation, Instant now) {
+    private Report sharedCheck(Invocation invocation, Instant now, Duration window) {
         Shared mine = new Shared(new CompletableFuture<>(), now);
         Shared s = shared.compute(invocation, (k, old) -> old != null && !old.report().isCompletedExceptionally()
-                && Duration.between(old.started(), now).abs().compareTo(SHARE_WINDOW) < 0 ? old : mine);
+                && Duration.between(old.started(), now).abs().compareTo(window) < 0 ? old : mine);
         if (s != mine) {
             return s.report().join();
         }

@@ -164,6 +164,86 @@ class ReplicasIT {
         }
     }
 
+    /**
+     * A watch on two replicas: it runs on the one that holds it, only there; killed (SIGKILL, nothing released), the
+     * other takes it over within one interval and goes on in the same thread and status line.
+     */
+    @Test
+    void watch_runsOnOneReplicaAtATime_andTheOtherTakesItOverWhenTheHolderIsKilled() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+                FakeSmtpServer mx = FakeSmtpServer.start(new java.net.InetSocketAddress("127.0.3.93", 0));
+                FakeDnsServer dns = FakeDnsServer.start(Zones.zone("watch.test", "@ MX 10 mx", "mx A 127.0.3.93"));
+                FakeSlack slack = new FakeSlack()) {
+            String db = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
+            Duration every = Duration.ofSeconds(4);
+            Map<String, String> env = new HashMap<>(Map.of("SLACK_BOT_TOKEN", "xoxb-replicas", "SLACK_SIGNING_SECRET",
+                    SECRET, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_DB", db, "MXDOCTOR_DNS", "127.0.0.1:"
+                    + dns.port(), "MXDOCTOR_NS_PORT", String.valueOf(dns.port()), "MXDOCTOR_ALLOW_TARGETS",
+                    "127.0.0.0/8", "MXDOCTOR_PING", "off", "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0"));
+            env.putAll(Map.of("MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_SMTP_PORT", String.valueOf(mx.port()),
+                    "MXDOCTOR_WATCH_MIN_EVERY", every.toSeconds() + "s"));
+            Bot a = track(Bot.start("wa", env, dir));
+            Bot b = track(Bot.start("wb", env, dir));
+            a.awaitReady();
+            b.awaitReady();
+            assertThat(SignedRequests.event(a.port, mention("EvW", "watch mx watch.test every 4s for 10m", "CW", 1),
+                    SECRET, 0).statusCode()).isEqualTo(200);
+            slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.update")
+                    && String.valueOf(c.param("blocks")).contains("watch_status")), WAIT, "the watch's status line");
+            awaitRuns(db, 4);
+            List<String[]> before = watchRuns(db);
+            String holder = before.get(0)[0];
+            assertThat(before).as("only its holder runs it").allSatisfy(r -> assertThat(r[0]).isEqualTo(holder));
+            Bot holding = a; // a created the watch and holds it while it lives (b may not take a held watch)
+            long killed = System.currentTimeMillis();
+            holding.kill();
+            List<String[]> after = awaitRuns(db, before.size() + 3);
+            List<String[]> taken = after.subList(before.size(), after.size()).stream()
+                    .filter(r -> Long.parseLong(r[1]) > killed).toList();
+            assertThat(taken).isNotEmpty().allSatisfy(r -> assertThat(r[0]).isNotEqualTo(holder));
+            // The check due after the killed replica's last one came at most one interval late (its hold lapsing and
+            // the other's next round), give or take two seconds for two JVMs and PostgreSQL on a busy machine.
+            long lastByHolder = after.stream().filter(r -> r[0].equals(holder)).mapToLong(r -> Long.parseLong(r[1]))
+                    .max().orElseThrow();
+            long firstTaken = Long.parseLong(taken.get(0)[1]);
+            assertThat(firstTaken - (lastByHolder + every.toMillis())).as("ms late").isLessThanOrEqualTo(
+                    every.toMillis() + 2_000);
+            // Still one thread: the new holder redraws the same status line and posts no new first answer.
+            List<Call> calls = slack.calls();
+            assertThat(calls.stream().filter(c -> c.method().equals("chat.postMessage")
+                    && String.valueOf(c.param("text")).startsWith("Checking"))).hasSize(1);
+            assertThat(calls.stream().filter(c -> c.method().equals("chat.update")
+                    && String.valueOf(c.param("blocks")).contains("watch_status")).map(c -> c.param("ts"))
+                    .distinct()).hasSize(1);
+        }
+    }
+
+    /** The watch's recorded checks, oldest first: {owner, started_ms}; waits until there are {@code n}. */
+    private static List<String[]> awaitRuns(String db, int n) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<String[]> runs = watchRuns(db);
+            if (runs.size() >= n) {
+                return runs;
+            }
+            assertThat(System.nanoTime()).as(n + " checks of the watch; have " + runs.size()).isLessThan(deadline);
+            Thread.sleep(200); // polling the database for checks that come every few seconds
+        }
+    }
+
+    private static List<String[]> watchRuns(String db) throws Exception {
+        List<String[]> out = new ArrayList<>();
+        try (var c = java.sql.DriverManager.getConnection(db);
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT owner, started_ms FROM runs WHERE query = 'watch.test' "
+                        + "ORDER BY started_ms")) {
+            while (rs.next()) {
+                out.add(new String[] {rs.getString(1), String.valueOf(rs.getLong(2))});
+            }
+        }
+        return out;
+    }
+
     private Bot track(Bot bot) {
         started.add(bot.process);
         return bot;
