@@ -115,6 +115,10 @@ final class SlackWatches implements AutoCloseable {
      */
     Optional<String> start(Request.Watch w, String user, String channel, @Nullable String thread,
             @Nullable String responseUrl) {
+        if (!history.enabled()) {
+            return Optional.of(":no_entry: watches are kept in the history database, and this mxdoctor keeps none "
+                    + "(MXDOCTOR_DB=none)");
+        }
         Instant now = clock.instant();
         Watching.Plan plan;
         try {

@@ -313,6 +313,18 @@ class SlackWatchesTest {
     }
 
     @Test
+    void watch_withoutAHistory_isRefusedSayingWhy() throws Exception {
+        history.close();
+        history = History.disabled(clock);
+        bot();
+        String send = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "watch mx watch.test",
+                "C12", "U0ALICE", slack.responseUrl("r")), 0);
+        assertThat(slack.awaitAck(send, WAIT).getAsJsonObject("payload").get("text").getAsString())
+                .contains("watches are kept in the history database").contains("MXDOCTOR_DB=none");
+        assertThat(checks.get()).isZero();
+    }
+
+    @Test
     void watchButton_underAnAnswer_startsAWatchInItsThread() throws Exception {
         bot();
         JsonObject p = stopClick("unused", "C11");
