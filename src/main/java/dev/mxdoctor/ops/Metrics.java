@@ -105,6 +105,21 @@ public final class Metrics {
     }
 
     /** Whether the bot is ready, as /readyz last said (1 or 0). */
+    /** The watches this bot holds, and their checks running now. */
+    public void bindWatches(java.util.function.IntSupplier held, dev.mxdoctor.work.WorkerPool lane) {
+        // A strong reference: the supplier is a method reference nothing else holds.
+        Gauge.builder("mxdoctor.watches.held", held, IntSupplierValue::of).strongReference(true)
+                .description("Watches this bot holds (runs on schedule)").register(registry);
+        Gauge.builder("mxdoctor.watch.checks.running", lane, dev.mxdoctor.work.WorkerPool::running)
+                .description("Watch checks running now, in their own lane").register(registry);
+    }
+
+    private static final class IntSupplierValue {
+        static double of(java.util.function.IntSupplier s) {
+            return s.getAsInt();
+        }
+    }
+
     public void bindReadiness(java.util.function.BooleanSupplier ready) {
         Gauge.builder("mxdoctor.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
                 .description("1 while the bot is connected to Slack and taking work").register(registry);

@@ -107,6 +107,7 @@ public final class SlackBot implements AutoCloseable {
         this.perChannel = new RateLimiter(settings.perChannelPerMinute(), Duration.ofMinutes(1),
                 Ticker.systemTicker());
         metrics.bindPool(pool);
+        metrics.bindWatches(this.watches::held, this.watches.lane());
         metrics.bind(history);
         metrics.bindReadiness(() -> notReady().isEmpty());
         register();
@@ -281,7 +282,14 @@ public final class SlackBot implements AutoCloseable {
             if (runner.stopping()) {
                 return Optional.of(":hourglass: mxdoctor is restarting; ask again in a minute");
             }
-            return watches.start(w, user, channel, thread, responseUrl);
+            // Counting and storing the watch asks the database: off the ack path, a refusal said privately.
+            background(() -> {
+                Optional<String> problem = watches.start(w, user, channel, thread, responseUrl);
+                if (problem.isPresent()) {
+                    answerPrivately(channel, user, thread, responseUrl, problem.get());
+                }
+            });
+            return Optional.empty();
         }
         if (invocation.request() instanceof Request.History h) {
             // Read off the ack path: the database may be slow, the ack may not.

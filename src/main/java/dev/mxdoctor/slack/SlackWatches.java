@@ -62,7 +62,14 @@ final class SlackWatches implements AutoCloseable {
     private final Duration hold;
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Map<Invocation, Shared> shared = new ConcurrentHashMap<>();
+    /**
+     * Watches whose first check this bot is answering now, and since when: the rounds leave them alone (a first
+     * check that outlasts the interval must not be answered twice), for at most the longest a check may take.
+     */
+    private final Map<String, Instant> firstUnderWay = new ConcurrentHashMap<>();
+    private static final Duration LONGEST_CHECK = Duration.ofMinutes(11);
     private volatile boolean closing;
+    private volatile int held;
     private final java.util.concurrent.atomic.AtomicBoolean shut = new java.util.concurrent.atomic.AtomicBoolean();
     private @Nullable Thread loop;
 
@@ -156,13 +163,20 @@ final class SlackWatches implements AutoCloseable {
         }
         LOG.info("watch {} started by {} in {}: {} every {} until {}", record.id(), user, channel, w.checkLine(),
                 plan.every(), plan.ends());
+        firstUnderWay.put(record.id(), now);
         Runner.Spec spec = new Runner.Spec(Runner.newRunId(), w.checkLine(), w.check(), user, channel, thread,
-                responseUrl, null, true, (report, posted) -> firstAnswer(record.id(), report, posted, now,
-                Optional.empty()));
+                responseUrl, null, true, (report, posted) -> {
+                    try {
+                        firstAnswer(record.id(), report, posted, now, Optional.empty());
+                    } finally {
+                        firstUnderWay.remove(record.id());
+                    }
+                });
         try {
             runner.submit(spec);
             return Optional.empty();
         } catch (WorkerPool.Rejected e) {
+            firstUnderWay.remove(record.id());
             history.saveWatch(record.ended("not started: " + e.getMessage()));
             return Optional.of(":hand: " + e.getMessage());
         }
@@ -184,12 +198,16 @@ final class SlackWatches implements AutoCloseable {
         Instant now = clock.instant();
         shared.values().removeIf(s -> s.report().isDone() && Duration.between(s.started(), now).abs()
                 .compareTo(SHARE_WINDOW) > 0);
-        for (WatchRecord w : history.claimWatches(hold, Duration.ofSeconds(2))) {
-            if (inFlight.containsKey(w.id())) {
+        List<WatchRecord> mine = history.claimWatches(hold, Duration.ofSeconds(2));
+        held = mine.size();
+        for (WatchRecord w : mine) {
+            Instant first = firstUnderWay.get(w.id());
+            if (inFlight.containsKey(w.id())
+                    || (first != null && Duration.between(first, now).compareTo(LONGEST_CHECK) < 0)) {
                 continue;
             }
             if (w.state() == WatchRecord.State.STOPPING) {
-                background(w, () -> end(w, "stopped by <@" + w.stoppedBy().orElse(w.requester()) + ">"));
+                background(w, () -> end(w, stoppedBy(w.stoppedBy().orElse(w.requester()))));
             } else if (now.isAfter(w.ends())) {
                 background(w, () -> end(w, Watching.timeUp(plan(w))));
             } else if (!now.isBefore(w.next())) {
@@ -197,6 +215,22 @@ final class SlackWatches implements AutoCloseable {
             }
         }
         return CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new));
+    }
+
+    /** "stopped by @bob", or by whom at the command line ({@code mxdoctor watch stop} records "cli:<user>"). */
+    private static String stoppedBy(String who) {
+        return who.startsWith("cli:") ? "stopped from the command line (by " + who.substring(4) + ")"
+                : "stopped by <@" + who + ">";
+    }
+
+    /** Watches this bot held at its last round (for /metrics). */
+    int held() {
+        return held;
+    }
+
+    /** The lane watch checks run in (for /metrics). */
+    WorkerPool lane() {
+        return lane;
     }
 
     private static Watching.Plan plan(WatchRecord w) {
@@ -351,6 +385,7 @@ final class SlackWatches implements AutoCloseable {
         if (end.isPresent()) {
             end(after, end.get());
         } else if (history.saveWatch(after)) {
+            firstUnderWay.remove(w.id()); // recorded: the rounds may take it from here
             redraw(after);
         } else {
             LOG.warn("watch {}: its progress was not recorded (another bot holds it, or the database is away)",
@@ -364,6 +399,7 @@ final class SlackWatches implements AutoCloseable {
         if (!history.saveWatch(ended)) {
             return; // another bot holds it now, or the database is away: the next round tries again
         }
+        firstUnderWay.remove(w.id());
         LOG.info("watch {} ended: {}", w.id(), reason);
         if (ended.parentTs().isPresent()) {
             try {

@@ -180,6 +180,10 @@ class SlackWatchesTest {
             assertThat(r.channel()).contains("C1");
             assertThat(r.requester()).isEqualTo("U0ALICE");
         });
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + bot.opsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("mxdoctor_watches_held 1.0").contains("mxdoctor_watch_checks_running 0.0");
     }
 
     @Test
@@ -298,14 +302,12 @@ class SlackWatchesTest {
     void limits_andBounds_areSaidWithTheSettingThatSetsThem() throws Exception {
         bot(Map.of("MXDOCTOR_WATCHES_PER_USER", "1"));
         startWatch("watch mx watch.test", "C10");
-        String again = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "watch mx other.test",
-                "C10", "U0ALICE", slack.responseUrl("r")), 0);
-        assertThat(slack.awaitAck(again, WAIT).getAsJsonObject("payload").get("text").getAsString())
-                .contains("you already have 1 watches").contains("MXDOCTOR_WATCHES_PER_USER");
-        String often = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor",
-                "watch mx other.test every 10s", "C10", "U0BOB", slack.responseUrl("r")), 0);
-        assertThat(slack.awaitAck(often, WAIT).getAsJsonObject("payload").get("text").getAsString())
-                .contains("MXDOCTOR_WATCH_MIN_EVERY");
+        slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "watch mx other.test",
+                "C10", "U0ALICE", slack.responseUrl("again")), 0);
+        assertThat(responseText("again")).contains("you already have 1 watches").contains("MXDOCTOR_WATCHES_PER_USER");
+        slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor",
+                "watch mx other.test every 10s", "C10", "U0BOB", slack.responseUrl("often")), 0);
+        assertThat(responseText("often")).contains("MXDOCTOR_WATCH_MIN_EVERY");
         slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "watch list", "C10", "U0BOB",
                 slack.responseUrl("list")), 0);
         assertThat(responseText("list")).contains("Watches in this conversation").contains("`mx watch.test`")
@@ -313,14 +315,28 @@ class SlackWatchesTest {
     }
 
     @Test
+    void watch_whoseFirstCheckOutlastsTheInterval_isAnsweredOnce() throws Exception {
+        bot();
+        mx.greetingDelay(Duration.ofSeconds(2)); // the first check is still under way when the next is due
+        slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "watch mx watch.test every 5m", "C13",
+                "U0ALICE", slack.responseUrl("slow")), 0);
+        slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.postMessage")
+                && "C13".equals(c.param("channel"))), WAIT, "the first check's message");
+        round(Duration.ofMinutes(6));
+        slack.await(cs -> !statusLines(cs, "C13").isEmpty(), WAIT, "the first answer");
+        assertThat(slack.calls("chat.postMessage").stream().filter(c -> "C13".equals(c.param("channel"))
+                && c.param("thread_ts") == null)).as("one parent message").hasSize(1);
+    }
+
+    @Test
     void watch_withoutAHistory_isRefusedSayingWhy() throws Exception {
         history.close();
         history = History.disabled(clock);
         bot();
-        String send = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "watch mx watch.test",
-                "C12", "U0ALICE", slack.responseUrl("r")), 0);
-        assertThat(slack.awaitAck(send, WAIT).getAsJsonObject("payload").get("text").getAsString())
-                .contains("watches are kept in the history database").contains("MXDOCTOR_DB=none");
+        slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "watch mx watch.test",
+                "C12", "U0ALICE", slack.responseUrl("nodb")), 0);
+        assertThat(responseText("nodb")).contains("watches are kept in the history database")
+                .contains("MXDOCTOR_DB=none");
         assertThat(checks.get()).isZero();
     }
 
