@@ -2,22 +2,22 @@ package dev.mxdoctor.slack;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.mxdoctor.command.Durations;
 import dev.mxdoctor.command.Usage;
 import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.Severity;
 import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.history.RunSummary;
+import dev.mxdoctor.history.WatchRecord;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TranscriptRefs;
+import dev.mxdoctor.watch.Watching;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.time.Instant;
-import dev.mxdoctor.command.Durations;
-import dev.mxdoctor.history.WatchRecord;
-import dev.mxdoctor.watch.Watching;
 import java.util.Map;
 import java.util.OptionalInt;
 

@@ -637,18 +637,8 @@ class SlackBotTest {
     @Test
     void rerunClick_postsANewRunInTheSameThread() throws Exception {
         socketBot();
-        JsonObject p = new JsonObject();
-        p.addProperty("type", "block_actions");
-        p.add("user", JsonParser.parseString("{\"id\":\"U0BOB\",\"username\":\"bob\",\"team_id\":\"T0FAKE\"}"));
-        p.addProperty("api_app_id", "A0FAKE");
-        p.add("team", JsonParser.parseString("{\"id\":\"T0FAKE\",\"domain\":\"fake\"}"));
-        p.add("container", JsonParser.parseString("{\"type\":\"message\",\"message_ts\":\"1700000000.000900\","
-                + "\"channel_id\":\"C4\",\"is_ephemeral\":false}"));
-        p.add("channel", JsonParser.parseString("{\"id\":\"C4\",\"name\":\"incidents\"}"));
-        p.addProperty("trigger_id", "trigger");
-        p.addProperty("response_url", slack.responseUrl("r4"));
-        p.add("actions", JsonParser.parseString("[{\"action_id\":\"rerun\",\"block_id\":\"b\",\"type\":\"button\","
-                + "\"value\":\"mx ok.test\",\"action_ts\":\"1700000001.0\"}]"));
+        JsonObject p = SlackPayloads.click("U0BOB", "C4", "1700000000.000900", "rerun", "mx ok.test",
+                slack.responseUrl("r4"));
         slack.awaitAck(slack.sendEnvelope("interactive", p, 0), WAIT);
         List<Call> calls = awaitRun("C4");
         assertThat(of(calls, "chat.postMessage", "C4"))

@@ -3,7 +3,6 @@ package dev.mxdoctor.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.mxdoctor.Config;
 import dev.mxdoctor.Engine;
 import dev.mxdoctor.history.History;
@@ -248,19 +247,8 @@ class SlackWatchesTest {
                 .param("text");
     }
 
-    private static JsonObject stopClick(String id, String channel) {
-        JsonObject p = new JsonObject();
-        p.addProperty("type", "block_actions");
-        p.add("user", JsonParser.parseString("{\"id\":\"U0CAROL\",\"username\":\"carol\",\"team_id\":\"T0FAKE\"}"));
-        p.addProperty("api_app_id", "A0FAKE");
-        p.add("team", JsonParser.parseString("{\"id\":\"T0FAKE\",\"domain\":\"fake\"}"));
-        p.add("container", JsonParser.parseString("{\"type\":\"message\",\"message_ts\":\"1700000000.000900\","
-                + "\"channel_id\":\"" + channel + "\",\"is_ephemeral\":false}"));
-        p.add("channel", JsonParser.parseString("{\"id\":\"" + channel + "\",\"name\":\"incidents\"}"));
-        p.addProperty("trigger_id", "trigger");
-        p.add("actions", JsonParser.parseString("[{\"action_id\":\"watch_stop\",\"block_id\":\"b\",\"type\":"
-                + "\"button\",\"value\":\"" + id + "\",\"action_ts\":\"1700000001.0\"}]"));
-        return p;
+    private JsonObject stopClick(String id, String channel) {
+        return SlackPayloads.click("U0CAROL", channel, "1700000000.000900", "watch_stop", id, slack.responseUrl("c"));
     }
 
     @Test
@@ -343,10 +331,8 @@ class SlackWatchesTest {
     @Test
     void watchButton_underAnAnswer_startsAWatchInItsThread() throws Exception {
         bot();
-        JsonObject p = stopClick("unused", "C11");
-        p.add("actions", JsonParser.parseString("[{\"action_id\":\"watch\",\"block_id\":\"b\",\"type\":\"button\","
-                + "\"value\":\"mx watch.test\",\"action_ts\":\"1700000001.0\"}]"));
-        slack.sendEnvelope("interactive", p, 0);
+        slack.sendEnvelope("interactive", SlackPayloads.click("U0ALICE", "C11", "1700000000.000900", "watch",
+                "mx watch.test", slack.responseUrl("w")), 0);
         slack.await(cs -> !statusLines(cs, "C11").isEmpty(), WAIT, "the watch's status line");
         assertThat(slack.calls("chat.postMessage").stream().filter(c -> "C11".equals(c.param("channel"))))
                 .allSatisfy(c -> assertThat(c.param("thread_ts")).isEqualTo("1700000000.000900"));
