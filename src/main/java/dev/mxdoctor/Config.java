@@ -43,6 +43,7 @@ import org.jspecify.annotations.Nullable;
  * @param ping MXDOCTOR_PING: whether to ping addresses that do not answer on port 25
  * @param db MXDOCTOR_DB: JDBC URL of the history, or empty when it is turned off ({@code none})
  * @param historyDays MXDOCTOR_HISTORY_DAYS: runs older than this are purged
+ * @param dnsbls MXDOCTOR_DNSBLS, MXDOCTOR_SPAMHAUS_DQS_KEY, MXDOCTOR_SENDER_IPS: what {@code blocklist} asks
  */
 public record Config(
         List<InetSocketAddress> resolvers,
@@ -66,7 +67,8 @@ public record Config(
         Timeouts timeouts,
         boolean ping,
         Optional<String> db,
-        int historyDays) {
+        int historyDays,
+        dev.mxdoctor.dnsbl.DnsblSettings dnsbls) {
 
     public Config {
         resolvers = List.copyOf(resolvers);
@@ -126,7 +128,8 @@ public record Config(
                         d.dataEnd(), d.slowGreeting()),
                 r.bool("MXDOCTOR_PING", true),
                 db,
-                r.integer("MXDOCTOR_HISTORY_DAYS", 90, 1, 36500));
+                r.integer("MXDOCTOR_HISTORY_DAYS", 90, 1, 36500),
+                dev.mxdoctor.dnsbl.DnsblSettings.read(r));
     }
 
     /** The effective settings, defaults included and secrets masked, for the log line at start. */
@@ -156,6 +159,7 @@ public record Config(
         m.put("MXDOCTOR_PING", String.valueOf(ping));
         m.put("MXDOCTOR_DB", db.map(SettingsReader::maskUrl).orElse("none"));
         m.put("MXDOCTOR_HISTORY_DAYS", String.valueOf(historyDays));
+        m.putAll(dnsbls.effective());
         return m;
     }
 

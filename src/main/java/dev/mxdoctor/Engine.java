@@ -1,6 +1,7 @@
 package dev.mxdoctor;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mxdoctor.check.BlocklistCheck;
 import dev.mxdoctor.check.DnsCheck;
 import dev.mxdoctor.check.MxCheck;
 import dev.mxdoctor.check.Progress;
@@ -119,6 +120,8 @@ public final class Engine implements AutoCloseable {
             case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor,
                     clock, System::nanoTime, new SplittableRandom()).run(t, timeout, progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
+            case Request.Blocklist b -> new BlocklistCheck(dns, resolvers, config.dnsbls(), clock, System::nanoTime)
+                    .run(b, timeout, progress);
             // help, history and the watch commands are answered by their callers: they are not checks
             default -> throw new IllegalArgumentException(invocation.request().command() + " is not a check");
         };

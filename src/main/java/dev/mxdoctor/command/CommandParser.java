@@ -62,6 +62,7 @@ public final class CommandParser {
             case "dns" -> dns(args);
             case "smtptest" -> smtptest(args);
             case "history" -> history(args);
+            case "blocklist" -> blocklist(args);
             default -> help(args);
         };
         if (args.send && !(request instanceof Request.SmtpTest)) {
@@ -74,7 +75,7 @@ public final class CommandParser {
     }
 
     /** The commands a watch may repeat. */
-    private static final List<String> WATCHABLE = List.of("mx", "smtptest", "dns");
+    private static final List<String> WATCHABLE = List.of("mx", "smtptest", "dns", "blocklist");
 
     /** The watch's id: what {@code watch start} hands out (see the watch package). */
     private static final Pattern WATCH_ID = Pattern.compile("w[0-9a-f]{6,12}");
@@ -85,7 +86,7 @@ public final class CommandParser {
      * alone.
      */
     private Invocation watch(List<String> words) throws UsageException {
-        UsageException usage = new UsageException("watch needs a check to repeat (mx, smtptest or dns), or list, or "
+        UsageException usage = new UsageException("watch needs a check to repeat (mx, smtptest, dns or blocklist), or list, or "
                 + "stop <id>", Usage.of("watch"));
         List<String> w = words.stream().filter(x -> !x.isEmpty()).toList();
         if (w.isEmpty()) {
@@ -118,8 +119,8 @@ public final class CommandParser {
         }
         if (!WATCHABLE.contains(first)) {
             throw new UsageException(Usage.commands().contains(first)
-                    ? "watch repeats a check (mx, smtptest or dns), not '" + w.get(0) + "'"
-                    : "unknown check '" + w.get(0) + "'; watch repeats mx, smtptest or dns", Usage.of("watch"));
+                    ? "watch repeats a check (mx, smtptest, dns or blocklist), not '" + w.get(0) + "'"
+                    : "unknown check '" + w.get(0) + "'; watch repeats mx, smtptest, dns or blocklist", Usage.of("watch"));
         }
         Optional<Duration> every = Optional.empty();
         Optional<Duration> duration = Optional.empty();
@@ -180,6 +181,29 @@ public final class CommandParser {
         String line = String.join(" ", check);
         return new Invocation(new Request.Watch(inner, line, every, duration, untilOk), inner.json(),
                 inner.timeout(), inner.fresh());
+    }
+
+    private static Request blocklist(Arguments args) throws UsageException {
+        args.expectPositionals(0, 1, "an IP address or a domain, or nothing for MXDOCTOR_SENDER_IPS");
+        if (args.positionals.isEmpty()) {
+            return new Request.Blocklist(Optional.empty(), Optional.empty(), args.resolver);
+        }
+        String raw = args.positionals.get(0);
+        Optional<InetAddress> ip = Names.ipLiteral(raw);
+        if (ip.isPresent()) {
+            return new Request.Blocklist(Optional.of(ip.get().getHostAddress()), Optional.empty(), args.resolver);
+        }
+        try {
+            String host = Names.hostOf(raw);
+            Optional<InetAddress> hostIp = Names.ipLiteral(host);
+            if (hostIp.isPresent()) {
+                return new Request.Blocklist(Optional.of(hostIp.get().getHostAddress()), Optional.empty(),
+                        args.resolver);
+            }
+            return new Request.Blocklist(Optional.empty(), Optional.of(Names.domain(host, false)), args.resolver);
+        } catch (InvalidNameException e) {
+            throw args.error(e.getMessage() + "; blocklist takes an IP address or a domain");
+        }
     }
 
     private static Request history(Arguments args) throws UsageException {

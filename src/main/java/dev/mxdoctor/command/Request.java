@@ -82,6 +82,30 @@ public sealed interface Request {
     }
 
     /**
+     * {@code blocklist [ip | domain] [@resolver]}: DNS blocklist look-ups for an address, for every MX address of a
+     * domain (and the domain in the domain lists), or with neither for the configured sender addresses.
+     */
+    record Blocklist(Optional<String> address, Optional<DomainName> domain, Optional<HostPort> resolver)
+            implements Request {
+        public Blocklist {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(resolver, "resolver");
+        }
+
+        @Override
+        public String command() {
+            return "blocklist";
+        }
+
+        /** The address, the domain, or "senders" for the configured sender addresses. */
+        @Override
+        public String query() {
+            return address.orElse(domain.map(DomainName::ascii).orElse("senders"));
+        }
+    }
+
+    /**
      * {@code history [domain] [--limit N] [--code CODE]}: the latest runs, for one domain or a finding code.
      */
     record History(Optional<DomainName> domain, Optional<String> code, int limit) implements Request {
@@ -105,7 +129,7 @@ public sealed interface Request {
      * {@code watch <check> [every <duration>] [for <duration>] [until ok]}: the check again on a schedule, telling
      * only what changes.
      *
-     * @param check the check to repeat (mx, smtptest or dns), with its own flags
+     * @param check the check to repeat (mx, smtptest, dns or blocklist), with its own flags
      * @param checkLine the check's words as typed, without the watch's own: what is stored and shown
      * @param every the interval, when given (the configured default otherwise)
      * @param duration how long to watch, when given (the configured default otherwise)

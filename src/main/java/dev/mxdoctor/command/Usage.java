@@ -24,12 +24,16 @@ public final class Usage {
         COMMANDS.put("dns", new Entry("dns <name> [type] [@resolver]",
                 "Any record type (" + QueryType.known() + "); an IP address means its PTR record.",
                 "dns example.com TXT"));
+        COMMANDS.put("blocklist", new Entry("blocklist [ip | domain] [@resolver]",
+                "DNS blocklist look-ups (Spamhaus, SpamCop, Barracuda, PSBL, Mailspike...) for an address, for every "
+                        + "MX address of a domain, or with neither for MXDOCTOR_SENDER_IPS; what each listing means.",
+                "blocklist 192.0.2.25"));
         COMMANDS.put("history", new Entry("history [domain] [--limit N] [--code CODE]",
                 "Earlier runs from the shared history, newest first, with what changed since the run before.",
                 "history example.com --limit 5"));
         COMMANDS.put("watch", new Entry("watch <check> [every <duration>] [for <duration>] [until ok] | watch list "
                 + "[mine] | watch stop <id>",
-                "Runs an mx, smtptest or dns check again on a schedule (default every 5m for 4h) and says only what "
+                "Runs an mx, smtptest, dns or blocklist check again on a schedule (default every 5m for 4h) and says only what "
                         + "changes; ends at its time, when stopped, or with 'until ok' once the verdict is OK.",
                 "watch smtptest alice@example.com every 5m for 4h"));
         COMMANDS.put("help", new Entry("help [command]", "This text, or one command's usage.", "help mx"));

@@ -316,12 +316,40 @@ public enum FindingCode {
             "RFC 5321 4.5.3.2"),
     // Blocklists
     IP_BLOCKLISTED(Group.BLOCKLISTS, ERROR, "The address is on a DNS blocklist",
-            "A DNS blocklist lists the IP address: receivers using it refuse or mark mail from it.",
-            "Follow the list's own explanation (the TXT record) and delisting procedure after fixing the cause.",
+            "A DNS blocklist lists the IP address. Receivers that use the list refuse mail from it (often with a "
+                    + "554 or 550 naming the list) or file it as spam. The listing's code says why: on Spamhaus ZEN, "
+                    + "SBL and CSS mean spam seen from it, XBL a compromised host, PBL an address that should not "
+                    + "send to MX hosts directly.",
+            "Fix the cause first (a compromised machine, an open relay, a form sending spam; for PBL, send through "
+                    + "the provider's or your own mail server), then ask the list for removal where it says; some "
+                    + "lists expire listings by themselves.",
+            "RFC 5782"),
+    DOMAIN_BLOCKLISTED(Group.BLOCKLISTS, ERROR, "The domain is on a DNS blocklist",
+            "A domain blocklist (such as Spamhaus DBL) lists the domain: receivers refuse or mark mail that "
+                    + "carries it in its sender, links or headers.",
+            "Find why it was listed (the list's lookup page says), fix it (a compromised site, a spammed "
+                    + "redirector), then ask for removal.",
             "RFC 5782"),
     DNSBL_QUERY_REFUSED(Group.BLOCKLISTS, WARNING, "The blocklist refused to answer",
-            "The blocklist answered with an error code (public resolver, over quota), not a listing.",
-            "Query through an own resolver or use the list's data query service.",
+            "The list answered with an error code instead of a listing: Spamhaus answers 127.255.255.254 to "
+                    + "queries that come through a public or open resolver, 127.255.255.255 to a resolver over its "
+                    + "free limit, 127.255.255.252 to a wrong zone name. This is not a listing; it means the list "
+                    + "could not be asked.",
+            "Ask through a resolver of your own (MXDOCTOR_DNS or @resolver), not a public one; for Spamhaus, a Data "
+                    + "Query Service key (MXDOCTOR_SPAMHAUS_DQS_KEY) works through any resolver.",
+            "RFC 5782"),
+    DNSBL_UNRELIABLE(Group.BLOCKLISTS, WARNING, "The blocklist's answers cannot be trusted",
+            "The list failed its own test entries (RFC 5782 5): it lists 127.0.0.1 or INVALID, which no working list "
+                    + "does (it answers yes to everything: a closed list whose zone now points elsewhere), or it "
+                    + "does not list 127.0.0.2 or TEST (closed, or not answering this resolver). Its answers for "
+                    + "the address asked are shown but prove nothing.",
+            "Remove the list from MXDOCTOR_DNSBLS (and from receivers' configurations: a list that lists "
+                    + "everything makes them refuse all mail), or ask its operator.",
+            "RFC 5782 5"),
+    DNSBL_NO_ANSWER(Group.BLOCKLISTS, WARNING, "The blocklist did not answer",
+            "No answer came from the list (through the resolver) in time, or the resolver answered SERVFAIL: "
+                    + "whether it lists the address is unknown.",
+            "Try again later, or through another resolver; a list that never answers may have closed.",
             "RFC 5782"),
     // Policy
     SPF_MISSING(Group.POLICY, WARNING, "No SPF record", "The domain publishes no SPF record.",

@@ -152,6 +152,23 @@ public final class JsonReport {
             }
             o.add("records", records);
         }
+        if (!r.listings().isEmpty() || r.command().equals("blocklist")) {
+            JsonArray listings = new JsonArray();
+            for (Report.Listing l : r.listings()) {
+                JsonObject e = new JsonObject();
+                e.addProperty("subject", l.subject());
+                e.addProperty("list", l.list());
+                e.addProperty("status", l.status());
+                JsonArray answers = new JsonArray();
+                l.answers().forEach(answers::add);
+                e.add("answers", answers);
+                e.addProperty("meaning", l.meaning());
+                l.reason().ifPresent(v -> e.addProperty("reason", v));
+                l.removal().ifPresent(v -> e.addProperty("removal", v));
+                listings.add(e);
+            }
+            o.add("listings", listings);
+        }
         JsonArray transcript = new JsonArray();
         for (Report.TranscriptLine t : r.transcript()) {
             JsonObject e = new JsonObject();

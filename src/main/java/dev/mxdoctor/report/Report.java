@@ -28,7 +28,16 @@ public record Report(
         List<MxEntry> mx,
         List<RecordLine> records,
         List<TranscriptLine> transcript,
-        List<DnsExchange> dns) {
+        List<DnsExchange> dns,
+        List<Listing> listings) {
+
+    /** A report without blocklist look-ups (every command but blocklist). */
+    public Report(String command, String query, String queryDisplay, String resolver, Instant started,
+            long elapsedMs, Verdict verdict, List<Finding> findings, List<MxEntry> mx, List<RecordLine> records,
+            List<TranscriptLine> transcript, List<DnsExchange> dns) {
+        this(command, query, queryDisplay, resolver, started, elapsedMs, verdict, findings, mx, records, transcript,
+                dns, List.of());
+    }
 
     public Report {
         Objects.requireNonNull(command, "command");
@@ -40,6 +49,7 @@ public record Report(
         records = List.copyOf(records);
         transcript = List.copyOf(transcript);
         dns = List.copyOf(dns);
+        listings = List.copyOf(listings);
     }
 
     /** What is kept of a run that failed inside mxdoctor: that it failed (a bug, not a finding), not the trace. */
@@ -50,12 +60,12 @@ public record Report(
 
     public Report withFindings(List<Finding> newFindings) {
         return new Report(command, query, queryDisplay, resolver, started, elapsedMs, verdict, newFindings, mx,
-                records, transcript, dns);
+                records, transcript, dns, listings);
     }
 
     public Report startedAt(Instant newStarted) {
         return new Report(command, query, queryDisplay, resolver, newStarted, elapsedMs, verdict, findings, mx,
-                records, transcript, dns);
+                records, transcript, dns, listings);
     }
 
     /** One MX host with its addresses and what each address answered on port 25. */
@@ -76,6 +86,25 @@ public record Report(
      * @param dir C (sent by mxdoctor), S (sent by the server) or I (mxdoctor's own note)
      */
     public record TranscriptLine(String host, String address, long atMs, char dir, String line) {}
+
+    /**
+     * What one blocklist said of one address or domain.
+     *
+     * @param subject the address or domain asked about
+     * @param list the list as people know it (zen.spamhaus.org)
+     * @param status listed, not-listed, refused (the list would not answer mxdoctor), no-answer (it did not answer
+     *     in time), or unreliable (it failed its own test entries, so its answer proves nothing)
+     * @param answers the A records it answered (127.0.0.x)
+     * @param meaning what the answer means, in words
+     * @param reason the list's own TXT reason, when it gives one
+     * @param removal where to ask for removal, when listed
+     */
+    public record Listing(String subject, String list, String status, List<String> answers, String meaning,
+            java.util.Optional<String> reason, java.util.Optional<String> removal) {
+        public Listing {
+            answers = List.copyOf(answers);
+        }
+    }
 
     /** One DNS question and how it was answered. */
     public record DnsExchange(long atMs, String question, String status, String server, long rttMs, boolean tcp,

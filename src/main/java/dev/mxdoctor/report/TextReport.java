@@ -32,6 +32,10 @@ public final class TextReport {
             records(r, out);
             out.append('\n');
         }
+        if (!r.listings().isEmpty()) {
+            listings(r.listings(), out);
+            out.append('\n');
+        }
         List<Report.TranscriptLine> shown = TranscriptRefs.byDialogue(r.transcript());
         findings(r.findings(), shown, out);
         if (!shown.isEmpty()) {
@@ -46,6 +50,24 @@ public final class TextReport {
             }
         }
         return out.toString();
+    }
+
+    /** One line a list and subject: listed ones first, each with its meaning, reason and where to ask removal. */
+    private void listings(List<Report.Listing> listings, StringBuilder out) {
+        int subjectWidth = Math.max(7, listings.stream().mapToInt(l -> l.subject().length()).max().orElse(7));
+        int listWidth = Math.max(4, listings.stream().mapToInt(l -> l.list().length()).max().orElse(4));
+        String format = "  %-" + subjectWidth + "s  %-" + listWidth + "s  %-11s %s%n";
+        out.append(bold(String.format(format, "SUBJECT", "LIST", "STATUS", "MEANING")));
+        List<Report.Listing> ordered = listings.stream().sorted(Comparator.comparing((Report.Listing l) ->
+                !l.status().equals("listed"))).toList();
+        for (Report.Listing l : ordered) {
+            String line = String.format(format, l.subject(), l.list(), l.status(), l.meaning());
+            // Painted after padding: escape codes would count as width
+            out.append(l.status().equals("listed") ? line.replaceFirst(" listed ", " " + paint("\u001b[31m",
+                    "listed") + " ") : line);
+            l.reason().ifPresent(reason -> out.append(String.format(format, "", "", "", "reason: " + reason)));
+            l.removal().ifPresent(removal -> out.append(String.format(format, "", "", "", "removal: " + removal)));
+        }
     }
 
     private static String flags(Report.DnsExchange x) {

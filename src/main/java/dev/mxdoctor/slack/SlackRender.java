@@ -88,6 +88,9 @@ final class SlackRender {
             blocks.add(section(truncate("*What changed since the previous run*\n• " + escape(String.join("\n• ",
                     changes)))));
         }
+        if (!r.listings().isEmpty()) {
+            blocks.add(section(truncate(listings(r.listings()))));
+        }
         if (!r.mx().isEmpty()) {
             blocks.add(section(truncate("```" + escape(mxTable(r.mx())) + "```")));
         } else if (!r.records().isEmpty()) {
@@ -106,9 +109,32 @@ final class SlackRender {
         return new Message(v.status().label().toUpperCase(java.util.Locale.ROOT) + ": " + v.summary(), blocks);
     }
 
+    /** Blocklist answers: each listing with its meaning and reason, then the lists that were clean or not asked. */
+    static String listings(List<Report.Listing> listings) {
+        StringBuilder b = new StringBuilder();
+        for (Report.Listing l : listings) {
+            if (l.status().equals("listed")) {
+                b.append(":red_circle: `").append(escape(l.subject())).append("` on *").append(escape(l.list()))
+                        .append("*: ").append(escape(l.meaning()))
+                        .append(l.reason().map(r -> " — _" + escape(r) + "_").orElse(""))
+                        .append(l.removal().map(r -> " (removal: " + escape(r) + ")").orElse("")).append('\n');
+            }
+        }
+        Map<String, List<String>> others = new LinkedHashMap<>();
+        for (Report.Listing l : listings) {
+            if (!l.status().equals("listed")) {
+                others.computeIfAbsent(l.status(), k -> new ArrayList<>()).add(l.list());
+            }
+        }
+        others.forEach((status, lists) -> b.append(status.equals("not-listed") ? ":white_check_mark: not listed on "
+                : ":grey_question: " + status + ": ").append(escape(String.join(", ", lists.stream().distinct()
+                .toList()))).append('\n'));
+        return b.toString();
+    }
+
     /** Whether an answer gets a Watch button: checks a watch may repeat (never one that sends a message). */
     private static boolean watchable(String command, String commandLine) {
-        return List.of("mx", "smtptest", "dns").contains(command)
+        return List.of("mx", "smtptest", "dns", "blocklist").contains(command)
                 && !commandLine.toLowerCase(java.util.Locale.ROOT).contains("--send");
     }
 
