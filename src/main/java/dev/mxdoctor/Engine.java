@@ -118,7 +118,8 @@ public final class Engine implements AutoCloseable {
             case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), Optional.of(smtp()), executor,
                     clock, System::nanoTime).run(mx, timeout, progress);
             case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor,
-                    clock, System::nanoTime, new SplittableRandom()).run(t, timeout, progress);
+                    clock, System::nanoTime, new SplittableRandom(), config.dnsbls().senders()).run(t, timeout,
+                    progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
             case Request.Blocklist b -> new BlocklistCheck(dns, resolvers, config.dnsbls(), clock, System::nanoTime)
                     .run(b, timeout, progress);

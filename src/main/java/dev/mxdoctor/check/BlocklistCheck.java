@@ -347,7 +347,7 @@ public final class BlocklistCheck {
 
     private static String shortMeaning(String meaning) {
         int colon = meaning.indexOf(':');
-        return colon > 0 && colon < 20 ? meaning.substring(0, colon) : meaning.length() > 40
+        return colon > 0 && colon <= 30 ? meaning.substring(0, colon) : meaning.length() > 40
                 ? meaning.substring(0, 40) + "…" : meaning;
     }
 

@@ -89,6 +89,7 @@ final class Dialogue {
             return;
         }
         s.connectMs = OptionalLong.of((nanoTime.getAsLong() - start) / 1_000_000);
+        s.localAddress = Optional.of(session.localAddress());
         try {
             s.stage = Stage.GREETING;
             long connected = nanoTime.getAsLong();
@@ -300,6 +301,7 @@ final class Dialogue {
         Optional<SmtpReply> rcpt = Optional.empty();
         Optional<SmtpReply> data = Optional.empty();
         Optional<Ping> ping = Optional.empty();
+        Optional<String> localAddress = Optional.empty();
 
         State(String host, InetSocketAddress address) {
             this.host = host;
@@ -315,7 +317,7 @@ final class Dialogue {
         AddressProbe toProbe() {
             return new AddressProbe(host, address.getAddress().getHostAddress(), address.getPort(), outcome,
                     failedStage, failure, connectMs, greetingMs, greeting, ehlo, heloFallback, capabilities, tls,
-                    tlsFailure, mail, rcpt, data, ping, Optional.empty());
+                    tlsFailure, mail, rcpt, data, ping, Optional.empty(), localAddress);
         }
     }
 }

@@ -50,9 +50,21 @@ public final class SmtpTestCheck {
     private final Clock clock;
     private final LongSupplier nanoTime;
     private final RandomGenerator random;
+    private final List<InetAddress> senders;
 
     public SmtpTestCheck(DnsClient dns, Resolvers resolvers, int nameServerPort, SmtpSettings smtp,
             ExecutorService executor, Clock clock, LongSupplier nanoTime, RandomGenerator random) {
+        this(dns, resolvers, nameServerPort, smtp, executor, clock, nanoTime, random, List.of());
+    }
+
+    /**
+     * @param senders the organisation's sender addresses (MXDOCTOR_SENDER_IPS), asked about in any blocklist a
+     *     receiver names when it refuses mxdoctor
+     */
+    public SmtpTestCheck(DnsClient dns, Resolvers resolvers, int nameServerPort, SmtpSettings smtp,
+            ExecutorService executor, Clock clock, LongSupplier nanoTime, RandomGenerator random,
+            List<InetAddress> senders) {
+        this.senders = List.copyOf(senders);
         this.mx = new MxCheck(dns, resolvers, nameServerPort, Optional.of(smtp), executor, clock, nanoTime);
         this.dns = dns;
         this.resolvers = resolvers;
@@ -113,8 +125,8 @@ public final class SmtpTestCheck {
         }
         SmtpTestEvidence e = new SmtpTestEvidence(evidence, rcpt, sender, request.from().isPresent(), order, point,
                 request.send(), sendRefusal, request.via().isPresent());
-        List<Finding> findings = SmtpTestRules.findings(e, control, clock.instant(),
-                settings.timeouts().slowGreeting());
+        List<Finding> findings = ListingConfirmation.confirm(SmtpTestRules.findings(e, control, clock.instant(),
+                settings.timeouts().slowGreeting()), order, senders, trace, servers, deadline);
         Verdict verdict = SmtpTestRules.verdict(e, findings);
         return new Report("smtptest", rcpt, request.recipient().display(), Resolvers.describe(servers), started,
                 (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, MxCheck.table(evidence), List.of(),

@@ -39,8 +39,8 @@ final class TranscriptRecorder {
             }
 
             @Override
-            public void connected(InetSocketAddress a, long connectMillis) {
-                add(host, address, 'I', "connected in " + connectMillis + " ms");
+            public void connected(InetSocketAddress a, long connectMillis, String from) {
+                add(host, address, 'I', "connected in " + connectMillis + " ms from " + from);
             }
 
             @Override

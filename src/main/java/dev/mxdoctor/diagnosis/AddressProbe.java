@@ -19,6 +19,7 @@ import java.util.OptionalLong;
  * @param tlsFailure why STARTTLS failed, when it did
  * @param ping what an ICMP echo said, asked only when port 25 did not answer
  * @param reverse the address's PTR names and whether they resolve back to it
+ * @param localAddress the address mxdoctor connected from: what the server saw, and what a blocklist would list
  */
 public record AddressProbe(
         String host,
@@ -39,7 +40,8 @@ public record AddressProbe(
         Optional<SmtpReply> rcpt,
         Optional<SmtpReply> data,
         Optional<Ping> ping,
-        Optional<ReverseDns> reverse) {
+        Optional<ReverseDns> reverse,
+        Optional<String> localAddress) {
 
     public AddressProbe {
         Objects.requireNonNull(host, "host");
@@ -108,18 +110,19 @@ public record AddressProbe(
         return new AddressProbe(host, address, port, Outcome.NOT_PROBED, Optional.of(Finding.Stage.CONNECT),
                 Optional.of(why), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(), false,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The same result, for another MX name that points at the same address. */
     public AddressProbe withHost(String otherHost) {
         return new AddressProbe(otherHost, address, port, outcome, failedStage, failure, connectMs, greetingMs,
-                greeting, ehlo, heloFallback, capabilities, tls, tlsFailure, mail, rcpt, data, ping, reverse);
+                greeting, ehlo, heloFallback, capabilities, tls, tlsFailure, mail, rcpt, data, ping, reverse,
+                localAddress);
     }
 
     public AddressProbe withReverse(ReverseDns r) {
         return new AddressProbe(host, address, port, outcome, failedStage, failure, connectMs, greetingMs, greeting,
-                ehlo, heloFallback, capabilities, tls, tlsFailure, mail, rcpt, data, ping, Optional.of(r));
+                ehlo, heloFallback, capabilities, tls, tlsFailure, mail, rcpt, data, ping, Optional.of(r), localAddress);
     }
 
     /** Whether mail could be handed to this address: it greeted with 220 and answered EHLO or HELO. */

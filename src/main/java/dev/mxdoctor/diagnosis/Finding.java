@@ -72,6 +72,10 @@ public record Finding(
         return new Finding(code, severity, title, detail, advice, host, address, stage, newEvidence, refs);
     }
 
+    public Finding withDetail(String newDetail) {
+        return new Finding(code, severity, title, newDetail, advice, host, address, stage, evidence, refs);
+    }
+
     public Finding withAdvice(String newAdvice) {
         return new Finding(code, severity, title, detail, newAdvice, host, address, stage, evidence, refs);
     }

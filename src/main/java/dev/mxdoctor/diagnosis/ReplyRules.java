@@ -161,7 +161,7 @@ public final class ReplyRules {
      * Whether the reply names a blocklist: the list's zone when it can be found ("zen.spamhaus.org"), an empty
      * string when the reply clearly speaks of a blocklist without naming one, empty when it does not.
      */
-    static Optional<String> blocklist(SmtpReply reply) {
+    public static Optional<String> blocklist(SmtpReply reply) {
         String text = " " + reply.text().toLowerCase(Locale.ROOT);
         if (!containsAny(text, BLOCKLIST_WORDS) && !reply.enhanced().orElse("").equals("5.7.606")) {
             return Optional.empty();

@@ -104,9 +104,9 @@ public record Dnsbl(String zone, String shown, Kind kind, Profile profile) {
             case 4, 5, 6, 7 -> "XBL: a compromised host or one infected with malware (Exploits Block List); clean "
                     + "the machine before asking for removal";
             case 9 -> "DROP: address space hijacked or run by criminals (Don't Route Or Peer)";
-            case 10 -> "PBL (listed by the ISP): an address that should not send mail directly to MX hosts; send "
+            case 10 -> "PBL, listed by the ISP: an address that should not send mail directly to MX hosts; send "
                     + "through the provider's or your own mail server";
-            case 11 -> "PBL (listed by Spamhaus): an address that should not send mail directly to MX hosts; send "
+            case 11 -> "PBL, listed by Spamhaus: an address that should not send mail directly to MX hosts; send "
                     + "through the provider's or your own mail server";
             default -> "listed (127.0.0." + d + ", a ZEN code this version does not know)";
         };

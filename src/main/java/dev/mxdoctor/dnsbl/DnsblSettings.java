@@ -58,6 +58,15 @@ public record DnsblSettings(List<Dnsbl> lists, List<InetAddress> senders, boolea
         return new DnsblSettings(lists, senders, key.isPresent());
     }
 
+    /** The list a receiver named in its refusal ("blocked using zen.spamhaus.org"), when the name is a DNS zone. */
+    public static Optional<Dnsbl> named(String zone) {
+        try {
+            return Optional.of(list(zone, Optional.empty()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // "Microsoft's block list (S3140)": a list, but not one to ask over DNS
+        }
+    }
+
     /** "zen.spamhaus.org", or "spamhaus-zen:zen.lab.test" for a zone with a known list's codes. */
     static Dnsbl list(String spec, Optional<String> dqsKey) {
         String profileName = "";

@@ -231,6 +231,7 @@ public final class JsonReport {
             e.add("tls", tls);
         });
         p.tlsFailure().ifPresent(f -> e.addProperty("tlsFailure", f));
+        p.localAddress().ifPresent(a -> e.addProperty("from", a));
         p.mail().ifPresent(r -> e.add("mail", reply(r)));
         p.rcpt().ifPresent(r -> e.add("rcpt", reply(r)));
         p.data().ifPresent(r -> e.add("data", reply(r)));

@@ -10,7 +10,8 @@ public interface SmtpListener {
 
     default void connecting(InetSocketAddress address) {}
 
-    default void connected(InetSocketAddress address, long connectMillis) {}
+    /** Connected to {@code address}, from the local address {@code from}. */
+    default void connected(InetSocketAddress address, long connectMillis, String from) {}
 
     /** A line mxdoctor sent (without CRLF). */
     default void sent(String line) {}

@@ -56,7 +56,8 @@ public final class SmtpSession implements Closeable {
         listener.connecting(address);
         long start = nanoTime.getAsLong();
         Socket socket = dialer.connect(address, timeout, permit);
-        listener.connected(address, (nanoTime.getAsLong() - start) / 1_000_000);
+        listener.connected(address, (nanoTime.getAsLong() - start) / 1_000_000,
+                socket.getLocalAddress().getHostAddress());
         return new SmtpSession(address, socket, listener, nanoTime);
     }
 
@@ -64,6 +65,11 @@ public final class SmtpSession implements Closeable {
         this.socket = s;
         this.in = new BufferedInputStream(s.getInputStream());
         this.out = s.getOutputStream();
+    }
+
+    /** The address this end of the connection has: the source address receivers see (and blocklists list). */
+    public String localAddress() {
+        return socket.getLocalAddress().getHostAddress();
     }
 
     /** Reads one complete reply within {@code timeout} (the greeting, or after a command). */

@@ -110,7 +110,7 @@ class BlocklistCheckTest {
     @Test
     void pblListing_saysToSendThroughAMailServer() throws Exception {
         Report r = run("blocklist 192.0.2.10", "spamhaus-zen:zen.test");
-        assertThat(r.listings().get(0).meaning()).contains("PBL (listed by the ISP)");
+        assertThat(r.listings().get(0).meaning()).contains("PBL, listed by the ISP");
         assertThat(r.findings().get(0).advice()).contains("smarthost");
     }
 

@@ -61,7 +61,10 @@ class SmtpTestCheckTest {
                 Zones.zone("down.test", "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 127.0.3.49", "mx2 A 127.0.3.42"),
                 Zones.zone("equal.test", "@ MX 10 a", "@ MX 10 b", "a A 127.0.3.41", "b A 127.0.3.42"),
                 Zones.zone("nullmx.test", "@ MX 0 ."),
-                Zones.zone("twice.test", "@ MX 10 a", "@ MX 20 b", "a A 127.0.3.41", "b A 127.0.3.41"));
+                Zones.zone("twice.test", "@ MX 10 a", "@ MX 20 b", "a A 127.0.3.41", "b A 127.0.3.41"),
+                // A blocklist that lists the loopback source addresses and one of the organisation's senders.
+                Zones.zone("rbl.test", "2.0.0.127 A 127.0.0.2", "1.0.0.127 A 127.0.0.2", "1.0.0.127 TXT \"lo\"",
+                        "41.3.0.127 A 127.0.0.2", "25.2.0.192 A 127.0.0.2", "25.2.0.192 TXT \"our sender\""));
     }
 
     @AfterEach
@@ -76,6 +79,11 @@ class SmtpTestCheckTest {
     }
 
     private Report run(String text, boolean allowSend, List<String> sendDomains) throws Exception {
+        return run(text, allowSend, sendDomains, List.of());
+    }
+
+    private Report run(String text, boolean allowSend, List<String> sendDomains, List<java.net.InetAddress> senders)
+            throws Exception {
         dev.mxdoctor.command.Invocation invocation = new CommandParser().parse(text);
         Request.SmtpTest t = (Request.SmtpTest) invocation.request();
         SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")),
@@ -84,7 +92,7 @@ class SmtpTestCheckTest {
         SmtpTestCheck check = new SmtpTestCheck(
                 new UpstreamDnsClient(Duration.ofMillis(300), 1, executor, System::nanoTime),
                 new Resolvers(List.of(dns.address()), LOOPBACK_DNS), dns.port(), settings, executor, CLOCK, System::nanoTime,
-                new SplittableRandom(7));
+                new SplittableRandom(7), senders);
         Report r = check.run(t, invocation.timeout().orElse(Duration.ofSeconds(10)), Progress.NONE);
         // Every report any scenario makes keeps the verdict's invariants.
         assertThat(dev.mxdoctor.diagnosis.VerdictInvariants.violations(r.verdict(), r.findings())).as(text).isEmpty();
@@ -177,6 +185,34 @@ class SmtpTestCheckTest {
         assertThat(r.verdict().summary()).startsWith("mx1.corp.test refuses mxdoctor's sending IP as blocklisted "
                 + "(zen.spamhaus.org)").endsWith("The problem is the sending side's IP, not the recipient.");
         assertThat(codes(r)).contains(FindingCode.BLOCKLISTED_BY_RECEIVER);
+    }
+
+    @Test
+    void run_blocklistedOnANamedList_looksUpTheSourceAddressAndTheOrganisationsSenders() throws Exception {
+        mx1.reply("RCPT", "554 5.7.1 Service unavailable; Client host blocked using rbl.test");
+        Report r = run("smtptest alice@corp.test", false, List.of(), List.of(
+                java.net.InetAddress.getByName("192.0.2.25"), java.net.InetAddress.getByName("192.0.2.26")));
+        String from = r.mx().get(0).probes().get(0).localAddress().orElseThrow();
+        Finding refused = r.findings().stream().filter(f -> f.code() == FindingCode.BLOCKLISTED_BY_RECEIVER)
+                .findFirst().orElseThrow();
+        assertThat(refused.detail()).contains("Confirmed: " + from + ", the address mxdoctor connected from, is "
+                + "listed on rbl.test (listed (127.0.0.2)");
+        assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.IP_BLOCKLISTED).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.host()).isEqualTo("192.0.2.25");
+                    assertThat(f.detail()).contains("one of the organisation's sender addresses").contains("our sender");
+                });
+        assertThat(r.transcript()).anySatisfy(t -> assertThat(t.line()).startsWith("connected in ")
+                .endsWith(" ms from " + from));
+    }
+
+    @Test
+    void run_blocklistedOnAListThatDoesNotListTheSource_saysSo() throws Exception {
+        mx2.reply("RCPT", "554 5.7.1 Service unavailable; Client host blocked using zen.spamhaus.org");
+        mx1.reply("RCPT", "554 5.7.1 Service unavailable; Client host blocked using zen.spamhaus.org");
+        Report r = run("smtptest alice@corp.test");
+        assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.BLOCKLISTED_BY_RECEIVER)
+                .allSatisfy(f -> assertThat(f.detail()).contains("is not listed on zen.spamhaus.org now"));
     }
 
     @Test

@@ -20,7 +20,7 @@ class MxVerdictTest {
                 OptionalLong.of(3), ok ? OptionalLong.of(5) : OptionalLong.empty(),
                 ok ? Optional.of(SmtpReply.parse(List.of("220 " + host + " ESMTP"))) : Optional.empty(),
                 Optional.empty(), false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static MxEvidence.Host host(int preference, String name, AddressProbe... probes) {

@@ -111,6 +111,6 @@ class ChangesProperties {
         return new AddressProbe(host, address, 25, outcome, Optional.empty(), Optional.empty(), OptionalLong.empty(),
                 OptionalLong.empty(), Optional.empty(), Optional.empty(), false, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 }

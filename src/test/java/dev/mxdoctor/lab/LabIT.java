@@ -174,6 +174,9 @@ class LabIT {
         "mx nohost.lab.test                 | failing      | MX_TARGET_NO_ADDRESS",
         "mx missing.lab.test                | failing      | DOMAIN_NXDOMAIN",
         "mx migrating.lab.test              | degraded     | DNS_ANSWERS_DIFFER",
+        "blocklist backup.lab.test          | failing      | IP_BLOCKLISTED",
+        "blocklist healthy.lab.test         | ok           | !IP_BLOCKLISTED",
+        "blocklist blocked.lab.test         | failing      | DOMAIN_BLOCKLISTED",
     })
     void scenario_verdictAndKeyFinding_twiceOnEachHistory(String command, String status, String finding)
             throws Exception {
@@ -202,6 +205,34 @@ class LabIT {
             assertThat(second.changes()).as(db.getKey()).isEmpty();
             assertThat(second.stderr()).as(db.getKey()).doesNotContain("not in the history").doesNotContain("error");
         }
+    }
+
+    /** The lab's lists through the real CLI: a ZEN code in words, a refusing list, a list that lists everything. */
+    @Test
+    void blocklist_meaningsRefusalsAndBrokenLists() throws Exception {
+        Result backup = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "blocklist", "backup.lab.test");
+        assertThat(backup.summary()).startsWith("127.0.2.11 (mx-relaydeny.lab.test) is listed on dnsbl.lab.test (SBL)");
+        JsonObject listing = backup.json.getAsJsonArray("listings").asList().stream().map(JsonElement::getAsJsonObject)
+                .filter(l -> l.get("status").getAsString().equals("listed")).findFirst().orElseThrow();
+        assertThat(listing.get("reason").getAsString()).contains("lab SBL listing of mx-relaydeny");
+        assertThat(listing.get("removal").getAsString()).isEqualTo("https://check.spamhaus.org/");
+        Result lists = mxdoctor(Map.of("MXDOCTOR_DB", "none", "MXDOCTOR_DNSBLS",
+                "spamhaus-zen:dnsbl.lab.test,spamhaus-zen:refusing.lab.test,bl.lab.test"), "blocklist", "127.0.2.13");
+        assertThat(lists.status()).isEqualTo("failing");
+        assertThat(lists.summary()).contains("127.0.2.13 is listed on dnsbl.lab.test (PBL, listed by the ISP)");
+        assertThat(lists.codes()).containsExactlyInAnyOrder("DNSBL_QUERY_REFUSED", "DNSBL_UNRELIABLE",
+                "IP_BLOCKLISTED");
+        assertThat(lists.json.toString()).contains("bl.lab.test lists 127.0.0.1");
+        // The real Postfix refuses mxdoctor "blocked using bl.lab.test": mxdoctor asks that list about the address it
+        // connected from, and about the organisation's senders.
+        Result refused = mxdoctor(Map.of("MXDOCTOR_DB", "none", "MXDOCTOR_SENDER_IPS", "127.0.2.12,127.0.2.99"),
+                "smtptest", "alice@blocked.lab.test");
+        JsonObject finding = refused.json.getAsJsonArray("findings").asList().stream()
+                .map(JsonElement::getAsJsonObject)
+                .filter(f -> f.get("code").getAsString().equals("BLOCKLISTED_BY_RECEIVER")).findFirst().orElseThrow();
+        assertThat(finding.get("detail").getAsString()).containsPattern("Confirmed: 127\\.0\\.[02]\\.\\d+, the "
+                + "address mxdoctor connected from, is listed on bl\\.lab\\.test");
+        assertThat(refused.codes()).contains("IP_BLOCKLISTED");
     }
 
     /** Refusals about the sender, and receiver-side refusals that are not: whose side, which stage, what it means. */
