@@ -44,6 +44,7 @@ import org.jspecify.annotations.Nullable;
  * @param db MXDOCTOR_DB: JDBC URL of the history, or empty when it is turned off ({@code none})
  * @param historyDays MXDOCTOR_HISTORY_DAYS: runs older than this are purged
  * @param dnsbls MXDOCTOR_DNSBLS, MXDOCTOR_SPAMHAUS_DQS_KEY, MXDOCTOR_SENDER_IPS: what {@code blocklist} asks
+ * @param relaytest MXDOCTOR_ALLOW_RELAYTEST, MXDOCTOR_RELAYTEST_FROM, MXDOCTOR_RELAYTEST_TO
  */
 public record Config(
         List<InetSocketAddress> resolvers,
@@ -68,7 +69,20 @@ public record Config(
         boolean ping,
         Optional<String> db,
         int historyDays,
-        dev.mxdoctor.dnsbl.DnsblSettings dnsbls) {
+        dev.mxdoctor.dnsbl.DnsblSettings dnsbls,
+        RelayTestSettings relaytest) {
+
+    /**
+     * Whether {@code relaytest} may run, and the outside sender and recipient it asks relays to carry mail between
+     * (reserved example domains by default: nothing could be delivered even by a relay that took it).
+     */
+    public record RelayTestSettings(boolean allowed, String from, String to) {
+        static RelayTestSettings read(SettingsReader r) {
+            return new RelayTestSettings(r.bool("MXDOCTOR_ALLOW_RELAYTEST", false),
+                    r.parsed("MXDOCTOR_RELAYTEST_FROM", "relaytest@example.org", Config::mailAddress),
+                    r.parsed("MXDOCTOR_RELAYTEST_TO", "relaytest@example.net", Config::mailAddress));
+        }
+    }
 
     public Config {
         resolvers = List.copyOf(resolvers);
@@ -129,7 +143,8 @@ public record Config(
                 r.bool("MXDOCTOR_PING", true),
                 db,
                 r.integer("MXDOCTOR_HISTORY_DAYS", 90, 1, 36500),
-                dev.mxdoctor.dnsbl.DnsblSettings.read(r));
+                dev.mxdoctor.dnsbl.DnsblSettings.read(r),
+                RelayTestSettings.read(r));
     }
 
     /** The effective settings, defaults included and secrets masked, for the log line at start. */
@@ -160,6 +175,9 @@ public record Config(
         m.put("MXDOCTOR_DB", db.map(SettingsReader::maskUrl).orElse("none"));
         m.put("MXDOCTOR_HISTORY_DAYS", String.valueOf(historyDays));
         m.putAll(dnsbls.effective());
+        m.put("MXDOCTOR_ALLOW_RELAYTEST", String.valueOf(relaytest.allowed()));
+        m.put("MXDOCTOR_RELAYTEST_FROM", relaytest.from());
+        m.put("MXDOCTOR_RELAYTEST_TO", relaytest.to());
         return m;
     }
 

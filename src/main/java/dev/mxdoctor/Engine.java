@@ -3,6 +3,7 @@ package dev.mxdoctor;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mxdoctor.check.BlocklistCheck;
 import dev.mxdoctor.check.DnsCheck;
+import dev.mxdoctor.check.RelayTestCheck;
 import dev.mxdoctor.check.MxCheck;
 import dev.mxdoctor.check.Progress;
 import dev.mxdoctor.check.Resolvers;
@@ -121,6 +122,13 @@ public final class Engine implements AutoCloseable {
                     clock, System::nanoTime, new SplittableRandom(), config.dnsbls().senders()).run(t, timeout,
                     progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
+            case Request.RelayTest t -> config.relaytest().allowed()
+                    ? new RelayTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor, clock,
+                            System::nanoTime, config.relaytest().from(), config.relaytest().to()).run(t, timeout,
+                            progress)
+                    : Report.refused("relaytest", t.query(), clock.instant(), "relaytest is off: it asks mail hosts to "
+                            + "relay (stopping at RCPT TO, never DATA), so it runs only where MXDOCTOR_ALLOW_RELAYTEST="
+                            + "true allows it.");
             case Request.Blocklist b -> new BlocklistCheck(dns, resolvers, config.dnsbls(), clock, System::nanoTime)
                     .run(b, timeout, progress);
             // help, history and the watch commands are answered by their callers: they are not checks

@@ -63,6 +63,7 @@ public final class CommandParser {
             case "smtptest" -> smtptest(args);
             case "history" -> history(args);
             case "blocklist" -> blocklist(args);
+            case "relaytest" -> relaytest(args);
             default -> help(args);
         };
         if (args.send && !(request instanceof Request.SmtpTest)) {
@@ -181,6 +182,21 @@ public final class CommandParser {
         String line = String.join(" ", check);
         return new Invocation(new Request.Watch(inner, line, every, duration, untilOk), inner.json(),
                 inner.timeout(), inner.fresh());
+    }
+
+    private static Request relaytest(Arguments args) throws UsageException {
+        args.expectPositionals(1, 1, "a mail host or a domain");
+        String raw = args.positionals.get(0);
+        try {
+            String host = Names.hostOf(raw);
+            if (Names.ipLiteral(host).isPresent()) {
+                throw args.error("'" + raw + "' is an IP address; relaytest takes a host name or a domain (it tests "
+                        + "only hosts that DNS names as mail hosts, or the named host)");
+            }
+            return new Request.RelayTest(Names.domain(host, false), args.resolver);
+        } catch (InvalidNameException e) {
+            throw args.error(e.getMessage());
+        }
     }
 
     private static Request blocklist(Arguments args) throws UsageException {

@@ -105,6 +105,24 @@ public sealed interface Request {
         }
     }
 
+    /** {@code relaytest <host | domain> [@resolver]}: the open-relay test, stopping at RCPT, never DATA. */
+    record RelayTest(DomainName target, Optional<HostPort> resolver) implements Request {
+        public RelayTest {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(resolver, "resolver");
+        }
+
+        @Override
+        public String command() {
+            return "relaytest";
+        }
+
+        @Override
+        public String query() {
+            return target.ascii();
+        }
+    }
+
     /**
      * {@code history [domain] [--limit N] [--code CODE]}: the latest runs, for one domain or a finding code.
      */

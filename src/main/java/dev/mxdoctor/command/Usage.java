@@ -28,6 +28,11 @@ public final class Usage {
                 "DNS blocklist look-ups (Spamhaus, SpamCop, Barracuda, PSBL, Mailspike...) for an address, for every "
                         + "MX address of a domain, or with neither for MXDOCTOR_SENDER_IPS; what each listing means.",
                 "blocklist 192.0.2.25"));
+        COMMANDS.put("relaytest", new Entry("relaytest <host | domain> [@resolver]",
+                "The open-relay test on a domain's MX hosts (or one host): outside sender to outside recipient in "
+                        + "the forms relays mishandle, stopping at RCPT TO, never DATA. Off unless "
+                        + "MXDOCTOR_ALLOW_RELAYTEST=true.",
+                "relaytest example.com"));
         COMMANDS.put("history", new Entry("history [domain] [--limit N] [--code CODE]",
                 "Earlier runs from the shared history, newest first, with what changed since the run before.",
                 "history example.com --limit 5"));

@@ -276,8 +276,15 @@ public enum FindingCode {
             "Usually nothing to do; if it persists for hours, the reply text says why.",
             "RFC 5321 4.2.1"),
     OPEN_RELAY(Group.ENVELOPE, CRITICAL, "The server is an open relay",
-            "The server accepted a recipient in a foreign domain from a foreign sender: spammers will use it.",
-            "Restrict relaying to authenticated clients and the server's own domains, at once.",
+            "The server accepted, at RCPT TO, a recipient in a domain it does not serve from a sender outside its "
+                    + "domains, in the form named (plain, or an address trick such as user%host@ that old relays "
+                    + "resolve into a foreign recipient). Spammers scan for open relays and find them within hours; "
+                    + "then the host's address is blocklisted and its own mail refused everywhere.",
+            "Restrict relaying at once to authenticated clients and the server's own networks (Postfix: "
+                    + "smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, "
+                    + "reject_unauth_destination; check mynetworks is not 0.0.0.0/0), reject address tricks (Postfix "
+                    + "allow_percent_hack, swap_bangpath; Exim percent_hack_domains), then check its queue and the "
+                    + "blocklists (`blocklist` on its address).",
             "RFC 5321 3.6", "RFC 2505"),
     // Names
     PTR_MISSING(Group.NAMES, WARNING, "The address has no reverse DNS",

@@ -58,6 +58,12 @@ public record Report(
                 "mxdoctor failed internally (" + why + ")"), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
+    /** A check configuration does not allow: nothing was asked of anyone; the verdict says which setting allows it. */
+    public static Report refused(String command, String query, Instant started, String why) {
+        return new Report(command, query, query, "", started, 0, new Verdict(Verdict.Status.INCONCLUSIVE, why),
+                List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
     public Report withFindings(List<Finding> newFindings) {
         return new Report(command, query, queryDisplay, resolver, started, elapsedMs, verdict, newFindings, mx,
                 records, transcript, dns, listings);

@@ -235,6 +235,31 @@ class LabIT {
         assertThat(refused.codes()).contains("IP_BLOCKLISTED");
     }
 
+    /** The open-relay test on the lab's real Postfix: off by default; finds the open relay, and not the closed ones. */
+    @Test
+    void relaytest_findsTheOpenRelayAndPassesTheClosedOnes_twiceOnOneHistory() throws Exception {
+        Result off = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "relaytest", "openrelay.lab.test");
+        assertThat(off.status()).isEqualTo("inconclusive");
+        assertThat(off.summary()).contains("MXDOCTOR_ALLOW_RELAYTEST=true");
+        Map<String, String> env = Map.of("MXDOCTOR_DB", DATABASES.get("sqlite"), "MXDOCTOR_ALLOW_RELAYTEST", "true");
+        for (int run = 0; run < 2; run++) {
+            Result open = mxdoctor(env, "relaytest", "openrelay.lab.test");
+            assertThat(open.status()).as(open.summary()).isEqualTo("failing");
+            assertThat(open.summary()).startsWith("Open relay: mx-openrelay.lab.test [127.0.2.15] (external sender "
+                    + "to external recipient");
+            assertThat(open.codes()).contains("OPEN_RELAY");
+            assertThat(open.exit()).isEqualTo(2);
+            Result closed = mxdoctor(env, "relaytest", "backup.lab.test");
+            assertThat(closed.summary()).as(closed.summary()).contains("relay attempts");
+            assertThat(closed.codes()).doesNotContain("OPEN_RELAY");
+            if (run == 1) {
+                assertThat(open.changes()).isEmpty();
+            }
+        }
+        // Nothing was ever sent: no DATA in the open relay's log, only the refused or reset envelopes.
+        assertThat(Files.readString(Path.of("lab/run/postfix/openrelay/maillog"))).doesNotContain("DATA");
+    }
+
     /** Refusals about the sender, and receiver-side refusals that are not: whose side, which stage, what it means. */
     @Test
     void senderAndReceiverSideRefusals_sayWhoseProblemItIs() throws Exception {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -55,6 +56,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile List<String> greetingLines = List.of("220 fake.test ESMTP ready");
     private volatile Duration greetingDelay = Duration.ZERO;
     private final Map<String, List<String>> replies = new HashMap<>();
+    private final Map<String, List<String>> byLine = new java.util.LinkedHashMap<>(); // guarded by replies
     private volatile SSLContext tls;
     private volatile boolean closed;
 
@@ -129,6 +131,14 @@ public final class FakeSmtpServer implements AutoCloseable {
     public FakeSmtpServer reply(String verb, String... lines) {
         synchronized (replies) {
             replies.put(verb.toUpperCase(Locale.ROOT), List.of(lines));
+        }
+        return this;
+    }
+
+    /** The reply to one command line (matched by its start, ignoring case), ahead of the reply to its verb. */
+    public FakeSmtpServer replyTo(String lineStart, String... lines) {
+        synchronized (replies) {
+            byLine.put(lineStart.toUpperCase(Locale.ROOT), List.of(lines));
         }
         return this;
     }
@@ -269,7 +279,15 @@ public final class FakeSmtpServer implements AutoCloseable {
                     in = reader(s);
                     continue;
                 }
-                if (!respond(out, verb)) {
+                String full = line;
+                Optional<List<String>> special;
+                synchronized (replies) {
+                    special = byLine.entrySet().stream().filter(e -> full.toUpperCase(Locale.ROOT).startsWith(
+                            e.getKey())).map(Map.Entry::getValue).findFirst();
+                }
+                if (special.isPresent()) {
+                    write(out, special.get());
+                } else if (!respond(out, verb)) {
                     s.close();
                     return;
                 }
