@@ -1,6 +1,7 @@
 package dev.mxdoctor;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mxdoctor.check.AuthCheck;
 import dev.mxdoctor.check.BlocklistCheck;
 import dev.mxdoctor.check.DnsCheck;
 import dev.mxdoctor.check.RelayTestCheck;
@@ -122,6 +123,7 @@ public final class Engine implements AutoCloseable {
                     clock, System::nanoTime, new SplittableRandom(), config.dnsbls().senders()).run(t, timeout,
                     progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
+            case Request.Auth a -> new AuthCheck(dns, resolvers, clock, System::nanoTime).run(a, timeout, progress);
             case Request.RelayTest t -> config.relaytest().allowed()
                     ? new RelayTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor, clock,
                             System::nanoTime, config.relaytest().from(), config.relaytest().to()).run(t, timeout,

@@ -64,6 +64,7 @@ public final class CommandParser {
             case "history" -> history(args);
             case "blocklist" -> blocklist(args);
             case "relaytest" -> relaytest(args);
+            case "auth" -> auth(args);
             default -> help(args);
         };
         if (args.send && !(request instanceof Request.SmtpTest)) {
@@ -182,6 +183,26 @@ public final class CommandParser {
         String line = String.join(" ", check);
         return new Invocation(new Request.Watch(inner, line, every, duration, untilOk), inner.json(),
                 inner.timeout(), inner.fresh());
+    }
+
+    private static Request auth(Arguments args) throws UsageException {
+        args.expectPositionals(1, 11, "a domain, and optionally up to ten DKIM selectors");
+        DomainName domain;
+        try {
+            domain = Names.domain(Names.hostOf(args.positionals.get(0)), false);
+        } catch (InvalidNameException e) {
+            throw args.error(e.getMessage());
+        }
+        List<String> selectors = new ArrayList<>();
+        for (String s : args.positionals.subList(1, args.positionals.size())) {
+            String sel = s.toLowerCase(Locale.ROOT);
+            if (!sel.matches("[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?)*")) {
+                throw args.error("'" + s + "' is not a DKIM selector (the s= tag of a DKIM-Signature, such as "
+                        + "selector1 or google)");
+            }
+            selectors.add(sel);
+        }
+        return new Request.Auth(domain, selectors, args.resolver);
     }
 
     private static Request relaytest(Arguments args) throws UsageException {

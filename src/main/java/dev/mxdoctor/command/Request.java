@@ -1,6 +1,7 @@
 package dev.mxdoctor.command;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -102,6 +103,28 @@ public sealed interface Request {
         @Override
         public String query() {
             return address.orElse(domain.map(DomainName::ascii).orElse("senders"));
+        }
+    }
+
+    /**
+     * {@code auth <domain> [dkim-selector …] [@resolver]}: the domain's sender authentication and transport policy
+     * records (SPF, DMARC, DKIM, TLS-RPT) checked as receivers read them.
+     */
+    record Auth(DomainName domain, List<String> selectors, Optional<HostPort> resolver) implements Request {
+        public Auth {
+            Objects.requireNonNull(domain, "domain");
+            selectors = List.copyOf(selectors);
+            Objects.requireNonNull(resolver, "resolver");
+        }
+
+        @Override
+        public String command() {
+            return "auth";
+        }
+
+        @Override
+        public String query() {
+            return domain.ascii();
         }
     }
 

@@ -359,24 +359,84 @@ public enum FindingCode {
             "Try again later, or through another resolver; a list that never answers may have closed.",
             "RFC 5782"),
     // Policy
-    SPF_MISSING(Group.POLICY, WARNING, "No SPF record", "The domain publishes no SPF record.",
-            "Publish a `v=spf1` TXT record listing the services that send for the domain.", "RFC 7208"),
+    SPF_MISSING(Group.POLICY, WARNING, "No SPF record",
+            "The domain publishes no `v=spf1` TXT record: receivers cannot tell which servers may send its mail, "
+                    + "and mail from it fails the checks big receivers require.",
+            "Publish one `v=spf1` TXT record listing the servers and services that send for the domain, ending in "
+                    + "`-all` or `~all`. Gmail and Yahoo require SPF and DKIM of bulk senders (Google's email sender "
+                    + "guidelines, https://support.google.com/a/answer/81126).",
+            "RFC 7208 4.5"),
     SPF_MULTIPLE_RECORDS(Group.POLICY, ERROR, "More than one SPF record",
-            "The domain publishes several `v=spf1` records: SPF evaluation is a permerror.",
-            "Merge them into one record.", "RFC 7208 4.5"),
+            "The domain publishes several `v=spf1` records: SPF evaluation ends in permerror and receivers treat "
+                    + "its mail as failing SPF.",
+            "Merge them into one record (one `v=spf1`, the mechanisms of both, one `all` at the end).",
+            "RFC 7208 4.5"),
     SPF_TOO_MANY_LOOKUPS(Group.POLICY, ERROR, "SPF needs more than 10 DNS look-ups",
-            "Evaluating the SPF record takes more than 10 DNS-querying mechanisms: a permerror.",
-            "Flatten includes or remove unused ones.", "RFC 7208 4.6.4"),
+            "Evaluating the record takes more than 10 DNS-querying terms (include, a, mx, ptr, exists, redirect, "
+                    + "counted through every include): receivers stop with permerror and treat the mail as failing "
+                    + "SPF. The detail names what spends them.",
+            "Remove includes of services no longer used, replace `a` and `mx` by `ip4`/`ip6` where the addresses are "
+                    + "stable, or ask a provider for a flatter include.",
+            "RFC 7208 4.6.4"),
+    SPF_VOID_LOOKUPS(Group.POLICY, ERROR, "SPF has more than 2 void look-ups",
+            "More than two of the record's DNS look-ups find nothing (NXDOMAIN or no records): receivers may stop "
+                    + "with permerror.",
+            "Remove the terms that point at names that no longer exist.",
+            "RFC 7208 4.6.4"),
     SPF_SYNTAX(Group.POLICY, ERROR, "SPF record syntax error",
-            "The SPF record does not parse.", "Correct the record.", "RFC 7208 12"),
+            "A term of the SPF record does not parse (the detail says which and why); receivers stop with "
+                    + "permerror.",
+            "Correct the term; `v=spf1 ip4:192.0.2.0/24 include:_spf.example.net -all` shows the forms.",
+            "RFC 7208 12"),
+    SPF_ALL_PERMISSIVE(Group.POLICY, WARNING, "SPF lets anyone send",
+            "The record ends in `+all` (anyone passes: error severity) or `?all` or no `all` at all (neutral: the "
+                    + "record proves nothing about senders it does not list).",
+            "End the record in `-all` (or `~all` while checking that every sender is listed).",
+            "RFC 7208 5.1"),
+    SPF_PTR(Group.POLICY, WARNING, "SPF uses ptr",
+            "The `ptr` mechanism is slow, unreliable and discouraged; large receivers may skip it, so the senders "
+                    + "it was meant to allow fail.",
+            "Replace it with `ip4`/`ip6` or `a` for the hosts it meant.",
+            "RFC 7208 5.5"),
     DMARC_MISSING(Group.POLICY, WARNING, "No DMARC record",
-            "The domain publishes no `_dmarc` record.",
-            "Publish `v=DMARC1; p=none; rua=...` and tighten once reports look clean.", "RFC 7489 6.1"),
+            "Neither the domain nor its organisational domain publishes a `_dmarc` record: receivers apply no "
+                    + "policy to mail that fails SPF and DKIM, and Gmail and Yahoo refuse bulk mail from domains "
+                    + "without one.",
+            "Publish `_dmarc.<domain>` TXT `v=DMARC1; p=none; rua=mailto:dmarc@<domain>`, read the reports, then "
+                    + "move to quarantine or reject. Gmail and Yahoo require DMARC (p=none at least) of bulk senders "
+                    + "(https://support.google.com/a/answer/81126).",
+            "RFC 7489 6.1"),
     DMARC_POLICY_NONE(Group.POLICY, INFO, "DMARC policy is none",
-            "DMARC is in monitoring mode: receivers take no action on failures.",
-            "Move to quarantine or reject when reports show legitimate mail aligned.", "RFC 7489 6.3"),
+            "DMARC is in monitoring mode: receivers report failures but take no action on them.",
+            "Move to quarantine or reject when the reports show all legitimate mail aligned.", "RFC 7489 6.3"),
     DMARC_SYNTAX(Group.POLICY, ERROR, "DMARC record syntax error",
-            "The DMARC record does not parse.", "Correct the record.", "RFC 7489 6.4"),
+            "The DMARC record does not parse or has an invalid tag (the detail says which): receivers may ignore it "
+                    + "and apply no policy.",
+            "Correct the record: `v=DMARC1` first, then `p=` (none, quarantine or reject) and the optional tags.",
+            "RFC 7489 6.4"),
+    DMARC_REPORTS_UNAUTHORIZED(Group.POLICY, WARNING, "DMARC reports go to a domain that has not agreed",
+            "A `rua`/`ruf` address is in another organisation's domain, which publishes no authorisation record "
+                    + "(`<domain>._report._dmarc.<other domain>`): receivers do not send it the reports.",
+            "Ask the report receiver to publish the authorisation record, or send reports to an address in the "
+                    + "domain itself.",
+            "RFC 7489 7.1"),
+    DKIM_KEY_MISSING(Group.POLICY, WARNING, "No DKIM key at the selector",
+            "No `v=DKIM1` key is published at `<selector>._domainkey.<domain>` for the selector asked (or for any "
+                    + "of the common selectors, when none was named): signatures with it fail.",
+            "Publish the key your signing service gives you, or name the selector your mail is signed with (its "
+                    + "DKIM-Signature header's s= tag): `auth <domain> <selector>`.",
+            "RFC 6376 3.6.2"),
+    DKIM_KEY_WEAK(Group.POLICY, WARNING, "The DKIM key is weak or broken",
+            "The RSA key is shorter than 2048 bits: 1024 bits is weak (warning), shorter keys are refused by "
+                    + "receivers (error), or the key does not parse at all (error).",
+            "Generate a 2048-bit key, publish it at a new selector, switch signing to it, then revoke the old one "
+                    + "(empty p=).",
+            "RFC 8301 3.2"),
+    TLSRPT_INVALID(Group.POLICY, WARNING, "TLS-RPT record is missing or invalid",
+            "The domain has no valid `_smtp._tls` TLS-RPT record (or several, or one without rua): sending servers "
+                    + "cannot report TLS failures delivering to it (info when simply absent).",
+            "Publish `_smtp._tls.<domain>` TXT `v=TLSRPTv1; rua=mailto:tlsrpt@<domain>`.",
+            "RFC 8460 3"),
     MTA_STS_INVALID(Group.POLICY, ERROR, "MTA-STS policy is invalid",
             "The MTA-STS record or policy file is malformed or does not cover the MX hosts.",
             "Fix the policy file and bump the record's id.", "RFC 8461"),

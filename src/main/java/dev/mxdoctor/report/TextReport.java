@@ -28,7 +28,7 @@ public final class TextReport {
             mxTable(r.mx(), out);
             out.append('\n');
         }
-        if (r.command().equals("dns")) {
+        if (r.command().equals("dns") || (r.command().equals("auth") && !r.records().isEmpty())) {
             records(r, out);
             out.append('\n');
         }

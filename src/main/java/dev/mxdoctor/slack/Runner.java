@@ -464,6 +464,7 @@ final class Runner {
             case dev.mxdoctor.command.Request.Mx mx -> "MX for " + mx.domain().display();
             case dev.mxdoctor.command.Request.SmtpTest t -> "delivery to " + t.recipient().display();
             case dev.mxdoctor.command.Request.Dns d -> d.query() + " " + d.type();
+            case dev.mxdoctor.command.Request.Auth a -> "SPF, DMARC, DKIM and TLS-RPT of " + a.domain().display();
             case dev.mxdoctor.command.Request.RelayTest t -> "whether " + t.target().display() + " relays";
             case dev.mxdoctor.command.Request.Blocklist b -> "blocklists for " + b.domain().map(n -> n.display())
                     .orElse(b.address().orElse("the sender addresses"));

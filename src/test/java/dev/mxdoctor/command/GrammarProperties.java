@@ -75,6 +75,11 @@ class GrammarProperties {
             }
             case Request.History h -> h.domain().ifPresent(d -> out.add(d.ascii()));
             case Request.Watch w -> out.addAll(wireBound(w.check().request()));
+            case Request.Auth a -> {
+                out.add(a.domain().ascii());
+                out.addAll(a.selectors());
+                a.resolver().ifPresent(h -> out.add(h.host()));
+            }
             case Request.RelayTest t -> {
                 out.add(t.target().ascii());
                 t.resolver().ifPresent(h -> out.add(h.host()));
@@ -92,7 +97,7 @@ class GrammarProperties {
     }
 
     private static final List<String> PIECES = List.of("mx", "smtptest", "dns", "history", "help", "from", "via",
-            "watch", "every", "for", "until", "ok", "5m", "list", "stop", "w3fa9c2", "blocklist", "relaytest",
+            "watch", "every", "for", "until", "ok", "5m", "list", "stop", "w3fa9c2", "blocklist", "relaytest", "auth", "selector1",
             "@", "@8.8.8.8", "@[::1]:53", "example.com", "EXAMPLE.COM.", "alice@example.com", "bücher.example",
             "xn--bcher-kva.example", "<mailto:a@b.com|a@b.com>", "<http://example.com|example.com>", "<@U123>",
             "<<mailto:<x>>|y>", "--json", "--send", "--timeout", "--timeout=5", "--fresh", "--limit", "--code", "MX",

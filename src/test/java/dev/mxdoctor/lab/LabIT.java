@@ -177,6 +177,8 @@ class LabIT {
         "blocklist backup.lab.test          | failing      | IP_BLOCKLISTED",
         "blocklist healthy.lab.test         | ok           | !IP_BLOCKLISTED",
         "blocklist blocked.lab.test         | failing      | DOMAIN_BLOCKLISTED",
+        "auth healthy.lab.test lab          | ok           | !DKIM_KEY_MISSING",
+        "auth backup.lab.test               | failing      | SPF_ALL_PERMISSIVE",
     })
     void scenario_verdictAndKeyFinding_twiceOnEachHistory(String command, String status, String finding)
             throws Exception {
@@ -233,6 +235,15 @@ class LabIT {
         assertThat(finding.get("detail").getAsString()).containsPattern("Confirmed: 127\\.0\\.[02]\\.\\d+, the "
                 + "address mxdoctor connected from, is listed on bl\\.lab\\.test");
         assertThat(refused.codes()).contains("IP_BLOCKLISTED");
+    }
+
+    /** Sender authentication as BIND serves it: a real 2048-bit DKIM key, SPF, DMARC and TLS-RPT all read. */
+    @Test
+    void auth_healthy_readsEveryRecordFromTheRealBind() throws Exception {
+        Result r = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "auth", "healthy.lab.test", "lab");
+        assertThat(r.summary()).isEqualTo("healthy.lab.test: SPF: ok (1 of 10 look-ups, -all); DMARC: p=reject; "
+                + "DKIM: lab (2048-bit RSA); TLS-RPT: reports to mailto:tlsrpt@healthy.lab.test.");
+        assertThat(r.json.getAsJsonArray("records").toString()).contains("lab._domainkey.healthy.lab.test.");
     }
 
     /** The open-relay test on the lab's real Postfix: off by default; finds the open relay, and not the closed ones. */
