@@ -45,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  * @param historyDays MXDOCTOR_HISTORY_DAYS: runs older than this are purged
  * @param dnsbls MXDOCTOR_DNSBLS, MXDOCTOR_SPAMHAUS_DQS_KEY, MXDOCTOR_SENDER_IPS: what {@code blocklist} asks
  * @param relaytest MXDOCTOR_ALLOW_RELAYTEST, MXDOCTOR_RELAYTEST_FROM, MXDOCTOR_RELAYTEST_TO
+ * @param mtaStsPort MXDOCTOR_MTA_STS_PORT: where MTA-STS policies are fetched over HTTPS (443; a lab may move it)
  */
 public record Config(
         List<InetSocketAddress> resolvers,
@@ -70,7 +71,8 @@ public record Config(
         Optional<String> db,
         int historyDays,
         dev.mxdoctor.dnsbl.DnsblSettings dnsbls,
-        RelayTestSettings relaytest) {
+        RelayTestSettings relaytest,
+        int mtaStsPort) {
 
     /**
      * Whether {@code relaytest} may run, and the outside sender and recipient it asks relays to carry mail between
@@ -144,7 +146,8 @@ public record Config(
                 db,
                 r.integer("MXDOCTOR_HISTORY_DAYS", 90, 1, 36500),
                 dev.mxdoctor.dnsbl.DnsblSettings.read(r),
-                RelayTestSettings.read(r));
+                RelayTestSettings.read(r),
+                r.integer("MXDOCTOR_MTA_STS_PORT", 443, 1, 65535));
     }
 
     /** The effective settings, defaults included and secrets masked, for the log line at start. */
@@ -178,6 +181,7 @@ public record Config(
         m.put("MXDOCTOR_ALLOW_RELAYTEST", String.valueOf(relaytest.allowed()));
         m.put("MXDOCTOR_RELAYTEST_FROM", relaytest.from());
         m.put("MXDOCTOR_RELAYTEST_TO", relaytest.to());
+        m.put("MXDOCTOR_MTA_STS_PORT", String.valueOf(mtaStsPort));
         return m;
     }
 

@@ -5,6 +5,7 @@ import dev.mxdoctor.check.AuthCheck;
 import dev.mxdoctor.check.BlocklistCheck;
 import dev.mxdoctor.check.DnsCheck;
 import dev.mxdoctor.check.RelayTestCheck;
+import dev.mxdoctor.check.MtaStsFetcher;
 import dev.mxdoctor.check.MxCheck;
 import dev.mxdoctor.check.Progress;
 import dev.mxdoctor.check.Resolvers;
@@ -123,7 +124,9 @@ public final class Engine implements AutoCloseable {
                     clock, System::nanoTime, new SplittableRandom(), config.dnsbls().senders()).run(t, timeout,
                     progress);
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
-            case Request.Auth a -> new AuthCheck(dns, resolvers, clock, System::nanoTime).run(a, timeout, progress);
+            case Request.Auth a -> new AuthCheck(dns, resolvers, clock, System::nanoTime, Optional.of(
+                    new MtaStsFetcher(tls, new TargetPolicy(config.allowTargets(), port -> true), config.mtaStsPort(),
+                            Duration.ofSeconds(10)))).run(a, timeout, progress);
             case Request.RelayTest t -> config.relaytest().allowed()
                     ? new RelayTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor, clock,
                             System::nanoTime, config.relaytest().from(), config.relaytest().to()).run(t, timeout,

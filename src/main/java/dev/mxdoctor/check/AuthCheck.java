@@ -55,7 +55,12 @@ public final class AuthCheck {
     private final Clock clock;
     private final LongSupplier nanoTime;
 
-    public AuthCheck(DnsClient dns, Resolvers resolvers, Clock clock, LongSupplier nanoTime) {
+    private final Optional<MtaStsFetcher> mtaSts;
+
+    /** @param mtaSts how MTA-STS policies are fetched; empty to read only the record */
+    public AuthCheck(DnsClient dns, Resolvers resolvers, Clock clock, LongSupplier nanoTime,
+            Optional<MtaStsFetcher> mtaSts) {
+        this.mtaSts = mtaSts;
         this.dns = dns;
         this.resolvers = resolvers;
         this.clock = clock;
@@ -116,7 +121,7 @@ public final class AuthCheck {
         List<String> summary = new ArrayList<>();
         progress.update("Reading the SPF, DMARC, DKIM and TLS-RPT records of " + domain + "…");
         for (Part p : List.of(spf(dnsOf, domain), dmarc(dnsOf, domain), dkim(dnsOf, domain, request.selectors()),
-                tlsRpt(dnsOf, domain))) {
+                mtaSts(dnsOf, domain), tlsRpt(dnsOf, domain))) {
             findings.addAll(p.findings());
             summary.add(p.summary());
         }
@@ -467,6 +472,103 @@ public final class AuthCheck {
         }
     }
 
+    // ---------------------------------------------------------------- MTA-STS
+
+    private Part mtaSts(Asker dnsOf, String domain) {
+        List<String> records = dnsOf.txt("_mta-sts." + domain, true).stream().filter(t -> t.strip()
+                .startsWith("v=STSv1")).toList();
+        if (records.isEmpty()) {
+            return new Part(List.of(), "MTA-STS: none");
+        }
+        List<Finding> out = new ArrayList<>();
+        if (records.size() > 1) {
+            out.add(Finding.of(FindingCode.MTA_STS_INVALID, Finding.Stage.POLICY, domain, "_mta-sts." + domain
+                    + " has " + records.size() + " records; senders treat MTA-STS as absent."));
+            return new Part(out, "MTA-STS: invalid");
+        }
+        if (!records.get(0).matches("v=STSv1;\\s*id=[A-Za-z0-9]{1,32}\\s*;?\\s*(;.*)?")) {
+            out.add(Finding.of(FindingCode.MTA_STS_INVALID, Finding.Stage.POLICY, domain, "_mta-sts." + domain
+                    + " is not 'v=STSv1; id=<1 to 32 letters and digits>': senders treat MTA-STS as absent.")
+                    .withEvidence(records.get(0)));
+            return new Part(out, "MTA-STS: invalid");
+        }
+        if (mtaSts.isEmpty()) {
+            return new Part(out, "MTA-STS: record (policy not fetched)");
+        }
+        String host = "mta-sts." + domain;
+        List<java.net.InetAddress> addresses = new ArrayList<>();
+        for (int type : List.of(Type.A, Type.AAAA)) {
+            for (Record r : dnsOf.ask(host, type).records(type)) {
+                addresses.add(r instanceof org.xbill.DNS.ARecord a ? a.getAddress()
+                        : ((org.xbill.DNS.AAAARecord) r).getAddress());
+            }
+        }
+        MtaStsFetcher.Fetched fetched = mtaSts.get().fetch(host, addresses);
+        if (fetched instanceof MtaStsFetcher.Fetched.Failed f) {
+            out.add(Finding.of(FindingCode.MTA_STS_INVALID, Finding.Stage.POLICY, domain, "The MTA-STS policy of "
+                    + domain + " is unusable: " + f.why() + "."));
+            return new Part(out, "MTA-STS: policy unusable");
+        }
+        String text = ((MtaStsFetcher.Fetched.Policy) fetched).text();
+        Map<String, String> keys = new LinkedHashMap<>();
+        List<String> patterns = new ArrayList<>();
+        for (String line : text.split("\\r?\\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String k = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                String v = line.substring(colon + 1).strip();
+                if (k.equals("mx")) {
+                    patterns.add(v.toLowerCase(Locale.ROOT));
+                } else {
+                    keys.put(k, v);
+                }
+            }
+        }
+        List<String> errors = new ArrayList<>();
+        if (!"STSv1".equals(keys.get("version"))) {
+            errors.add("version is not STSv1");
+        }
+        String mode = keys.getOrDefault("mode", "").toLowerCase(Locale.ROOT);
+        if (!List.of("enforce", "testing", "none").contains(mode)) {
+            errors.add("mode is '" + mode + "', not enforce, testing or none");
+        }
+        String maxAge = keys.getOrDefault("max_age", "");
+        if (!maxAge.matches("\\d{1,8}") || Long.parseLong(maxAge) > 31_557_600L) {
+            errors.add("max_age '" + maxAge + "' is not a number of seconds up to 31557600");
+        }
+        if (patterns.isEmpty() && !mode.equals("none")) {
+            errors.add("no mx: line, which mode " + mode + " needs");
+        }
+        if (!errors.isEmpty()) {
+            out.add(Finding.of(FindingCode.MTA_STS_INVALID, Finding.Stage.POLICY, domain, "The MTA-STS policy of "
+                    + domain + ": " + String.join("; ", errors) + ".").withEvidence(text.strip()));
+            return new Part(out, "MTA-STS: invalid policy");
+        }
+        List<String> hosts = dnsOf.ask(domain, Type.MX).records(Type.MX).stream()
+                .map(r -> ((org.xbill.DNS.MXRecord) r).getTarget().toString(true).toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty() && !h.equals(".")).toList();
+        List<String> uncovered = hosts.stream().filter(h -> patterns.stream().noneMatch(p -> covers(p, h))).toList();
+        if (!uncovered.isEmpty() && !mode.equals("none")) {
+            out.add(Finding.of(FindingCode.MTA_STS_INVALID, Finding.Stage.POLICY, domain, "The MTA-STS policy of "
+                    + domain + " (mode " + mode + ") covers none of its mx patterns for " + String.join(", ",
+                    uncovered) + (mode.equals("enforce") ? ": senders that enforce it will not deliver there"
+                    : ": in testing mode, senders only report it") + ". Its mx lines: " + String.join(", ", patterns)
+                    + ".").withSeverity(mode.equals("enforce") ? Severity.ERROR : Severity.WARNING));
+        }
+        return new Part(out, "MTA-STS: mode " + mode + ", max_age " + maxAge + (uncovered.isEmpty() ? ""
+                : ", " + uncovered.size() + " MX hosts not covered"));
+    }
+
+    /** RFC 8461 4.1: an exact name, or "*." and a name matching exactly one more label on the left. */
+    static boolean covers(String pattern, String host) {
+        if (pattern.startsWith("*.")) {
+            String rest = pattern.substring(1);
+            return host.endsWith(rest) && host.length() > rest.length()
+                    && !host.substring(0, host.length() - rest.length()).contains(".");
+        }
+        return pattern.equals(host);
+    }
+
     // ---------------------------------------------------------------- TLS-RPT
 
     private Part tlsRpt(Asker dnsOf, String domain) {
@@ -511,9 +613,11 @@ public final class AuthCheck {
                 case SPF_ALL_PERMISSIVE -> "its SPF passes every sender (+all), so it protects nothing";
                 case DMARC_SYNTAX -> "its DMARC record is invalid, so receivers may apply no policy";
                 case DKIM_KEY_WEAK -> "a DKIM key is broken or too short, so signatures with it fail";
+                case MTA_STS_INVALID -> "its MTA-STS policy is broken or leaves MX hosts out, so senders that "
+                        + "honour it may not deliver";
                 default -> first.title().toLowerCase(Locale.ROOT);
             };
-            return new Verdict(Verdict.Status.FAILING, "Mail from " + domain + " fails authentication checks: "
+            return new Verdict(Verdict.Status.FAILING, domain + " has a problem receivers and senders act on: "
                     + what + ". " + parts);
         }
         boolean missing = findings.stream().anyMatch(f -> f.code() == FindingCode.SPF_MISSING

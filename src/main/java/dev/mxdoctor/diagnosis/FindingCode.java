@@ -438,8 +438,13 @@ public enum FindingCode {
             "Publish `_smtp._tls.<domain>` TXT `v=TLSRPTv1; rua=mailto:tlsrpt@<domain>`.",
             "RFC 8460 3"),
     MTA_STS_INVALID(Group.POLICY, ERROR, "MTA-STS policy is invalid",
-            "The MTA-STS record or policy file is malformed or does not cover the MX hosts.",
-            "Fix the policy file and bump the record's id.", "RFC 8461"),
+            "The `_mta-sts` record is malformed, or the policy cannot be fetched as senders must fetch it (HTTPS to "
+                    + "mta-sts.<domain> with a certificate valid for that name, HTTP 200, no redirect), or it is "
+                    + "malformed, or its `mx` patterns leave out MX hosts: in enforce mode, senders that honour the "
+                    + "policy do not deliver to those hosts.",
+            "Fix the policy file (version, mode, mx lines covering every MX host, max_age) or its web server, then "
+                    + "change the record's id so that senders fetch it again.",
+            "RFC 8461 3", "RFC 8461 4.1"),
     DANE_TLSA_MISMATCH(Group.POLICY, CRITICAL, "DANE TLSA records do not match the certificate",
             "The MX host's TLSA records match none of the certificates it presents: DANE senders do not deliver.",
             "Publish TLSA records for the current certificate (and the next, for rollover).", "RFC 7672");

@@ -131,6 +131,20 @@ public final class TlsSettings {
         throw new IllegalStateException("no X.509 trust manager");
     }
 
+    /**
+     * A context that refuses what does not validate (the trust store plus MXDOCTOR_TLS_CA_FILE): for HTTPS, where a
+     * bad certificate is a failure, not something to record (an MTA-STS policy fetch).
+     */
+    public SSLContext strictContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust(Runnable::run).join()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available in this JDK", e);
+        }
+    }
+
     /** A context for one handshake, with a trust manager that records the chain and its verdict. */
     Handshake newHandshake() {
         Recorder recorder = new Recorder(trust(Runnable::run).join());

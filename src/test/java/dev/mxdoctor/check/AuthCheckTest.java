@@ -12,7 +12,14 @@ import dev.mxdoctor.dns.UpstreamDnsClient;
 import dev.mxdoctor.report.JsonReport;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TextReport;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.mxdoctor.smtp.Cidr;
+import dev.mxdoctor.smtp.TargetPolicy;
+import dev.mxdoctor.smtp.TlsSettings;
 import dev.mxdoctor.testing.FakeDnsServer;
+import dev.mxdoctor.testing.TestCertificates;
+import java.nio.file.Path;
 import dev.mxdoctor.testing.Zones;
 import java.net.InetSocketAddress;
 import java.security.KeyPairGenerator;
@@ -72,11 +79,48 @@ class AuthCheckTest {
                 Zones.zone("vendor.test", "ok._report._dmarc TXT \"v=DMARC1\""),
                 Zones.zone("example.co.uk", "_dmarc TXT \"v=DMARC1; p=reject\"",
                         "shop TXT \"v=spf1 -all\""),
-                Zones.zone("bare.test"));
+                Zones.zone("bare.test"),
+                Zones.zone("sts.test", "_mta-sts TXT \"v=STSv1; id=20261201\"", "mta-sts A 127.0.3.81",
+                        "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 192.0.2.1", "mx2 A 192.0.2.2"),
+                Zones.zone("gap.test", "_mta-sts TXT \"v=STSv1; id=1\"", "mta-sts A 127.0.3.81",
+                        "@ MX 10 mx1", "@ MX 20 backup.elsewhere.example."),
+                Zones.zone("redirect.test", "_mta-sts TXT \"v=STSv1; id=1\"", "mta-sts A 127.0.3.81"),
+                Zones.zone("badcert.test", "_mta-sts TXT \"v=STSv1; id=1\"", "mta-sts A 127.0.3.81"),
+                Zones.zone("badrecord.test", "_mta-sts TXT \"v=STSv1\""));
+        Path dir = java.nio.file.Files.createTempDirectory("mta-sts");
+        TestCertificates.Identity id = TestCertificates.selfSigned(dir, List.of("mta-sts.sts.test",
+                "mta-sts.gap.test", "mta-sts.redirect.test"), null, 30);
+        trusted = id.certificatePem();
+        https = HttpsServer.create(new InetSocketAddress("127.0.3.81", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(id.serverContext()));
+        https.createContext("/.well-known/mta-sts.txt", exchange -> {
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            String body = switch (host) {
+                case "mta-sts.sts.test" -> "version: STSv1\r\nmode: enforce\r\nmx: mx1.sts.test\r\nmx: *.sts.test\r\n"
+                        + "max_age: 86400\r\n";
+                case "mta-sts.gap.test" -> "version: STSv1\nmode: enforce\nmx: mx1.gap.test\nmax_age: 604800\n";
+                default -> null;
+            };
+            if (body == null) {
+                exchange.getResponseHeaders().add("Location", "https://elsewhere.example/policy.txt");
+                exchange.sendResponseHeaders(301, -1);
+            } else {
+                byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/plain");
+                exchange.sendResponseHeaders(200, b.length);
+                exchange.getResponseBody().write(b);
+            }
+            exchange.close();
+        });
+        https.start();
     }
+
+    private static HttpsServer https;
+    private static Path trusted;
 
     @AfterAll
     static void stop() {
+        https.stop(0);
         dns.close();
         executor.shutdownNow();
     }
@@ -84,9 +128,12 @@ class AuthCheckTest {
     private static Report run(String command) throws Exception {
         Request.Auth request = (Request.Auth) new CommandParser().parse(command).request();
         InetSocketAddress server = new InetSocketAddress("127.0.0.1", dns.port());
+        MtaStsFetcher fetcher = new MtaStsFetcher(TlsSettings.load(java.util.Optional.of(trusted)),
+                new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")), p -> true), https.getAddress().getPort(),
+                Duration.ofSeconds(5));
         Report r = new AuthCheck(new UpstreamDnsClient(Duration.ofMillis(300), 1, executor, System::nanoTime),
                 new Resolvers(List.of(server), Resolvers.policy(List.of(), List.of())), Clock.systemUTC(),
-                System::nanoTime).run(request, Duration.ofSeconds(10), Progress.NONE);
+                System::nanoTime, java.util.Optional.of(fetcher)).run(request, Duration.ofSeconds(10), Progress.NONE);
         JsonReport.render(r);
         new TextReport(false).render(r);
         assertThat(dev.mxdoctor.diagnosis.VerdictInvariants.violations(r.verdict(), r.findings())).isEmpty();
@@ -106,7 +153,7 @@ class AuthCheckTest {
         Report r = run("auth good.test selector1");
         assertThat(r.verdict().status()).isEqualTo(Status.OK);
         assertThat(r.verdict().summary()).isEqualTo("good.test: SPF: ok (2 of 10 look-ups, -all); DMARC: p=reject; "
-                + "DKIM: selector1 (2048-bit RSA); TLS-RPT: reports to mailto:tls@good.test.");
+                + "DKIM: selector1 (2048-bit RSA); MTA-STS: none; TLS-RPT: reports to mailto:tls@good.test.");
         assertThat(r.findings()).isEmpty();
         assertThat(r.records()).extracting(Report.RecordLine::name).contains("good.test.", "_dmarc.good.test.",
                 "selector1._domainkey.good.test.", "_smtp._tls.good.test.");
@@ -171,6 +218,30 @@ class AuthCheckTest {
         Report r = run("auth shop.example.co.uk");
         assertThat(codes(r)).doesNotContain(FindingCode.DMARC_MISSING);
         assertThat(r.verdict().summary()).contains("DMARC: p=reject (from example.co.uk)");
+    }
+
+    @Test
+    void mtaSts_policyFetchedOverValidatedHttps_coversEveryMxWithItsWildcard() throws Exception {
+        Report r = run("auth sts.test");
+        assertThat(codes(r)).doesNotContain(FindingCode.MTA_STS_INVALID);
+        assertThat(r.verdict().summary()).contains("MTA-STS: mode enforce, max_age 86400");
+        assertThat(AuthCheck.covers("*.sts.test", "mx2.sts.test")).isTrue();
+        assertThat(AuthCheck.covers("*.sts.test", "a.mx2.sts.test")).isFalse();
+        assertThat(AuthCheck.covers("*.sts.test", "sts.test")).isFalse();
+    }
+
+    @Test
+    void mtaSts_patternsThatLeaveAnMxOut_redirects_badCertificates_badRecords_areInvalid() throws Exception {
+        Finding gap = finding(run("auth gap.test"), FindingCode.MTA_STS_INVALID);
+        assertThat(gap.detail()).contains("backup.elsewhere.example").contains("senders that enforce it will not "
+                + "deliver there");
+        assertThat(gap.severity()).isEqualTo(Severity.ERROR);
+        assertThat(finding(run("auth redirect.test"), FindingCode.MTA_STS_INVALID).detail()).contains("301")
+                .contains("a redirect, which senders must not follow");
+        assertThat(finding(run("auth badcert.test"), FindingCode.MTA_STS_INVALID).detail())
+                .contains("certificate of mta-sts.badcert.test does not validate");
+        assertThat(finding(run("auth badrecord.test"), FindingCode.MTA_STS_INVALID).detail())
+                .contains("is not 'v=STSv1; id=");
     }
 
     @Test

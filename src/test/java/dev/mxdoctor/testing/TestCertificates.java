@@ -30,12 +30,19 @@ public final class TestCertificates {
      * @param validityDays how long it is valid from its start
      */
     public static Identity selfSigned(Path dir, String dnsName, String startDate, int validityDays) {
+        return selfSigned(dir, List.of(dnsName), startDate, validityDays);
+    }
+
+    /** As above, for a certificate that names every one of {@code dnsNames} (the first is its CN). */
+    public static Identity selfSigned(Path dir, List<String> dnsNames, String startDate, int validityDays) {
+        String dnsName = dnsNames.get(0);
+        String san = String.join(",", dnsNames.stream().map(n -> "dns:" + n).toList());
         try {
             Path store = dir.resolve(dnsName + "-" + validityDays + ".p12");
             Path pem = dir.resolve(dnsName + "-" + validityDays + ".pem");
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             List<String> gen = new ArrayList<>(List.of(keytool, "-genkeypair", "-alias", "mx", "-keyalg", "EC",
-                    "-groupname", "secp256r1", "-dname", "CN=" + dnsName, "-ext", "SAN=dns:" + dnsName,
+                    "-groupname", "secp256r1", "-dname", "CN=" + dnsName, "-ext", "SAN=" + san,
                     "-validity", String.valueOf(validityDays), "-keystore", store.toString(), "-storetype",
                     "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
             if (startDate != null) {
