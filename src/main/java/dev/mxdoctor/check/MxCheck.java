@@ -78,7 +78,9 @@ public final class MxCheck {
             return e.report("mx", domain, request.domain().display(), started);
         }
         progress.update("Looking up MX for " + request.domain().display() + "…");
+        PolicySummary policy = new PolicySummary(trace, servers, domain);
         MxEvidence evidence = resolve(domain, servers, trace, deadline, progress);
+        policy.mxHost(evidence.hosts().stream().filter(h -> !h.implicit()).map(MxEvidence.Host::name).findFirst());
         TranscriptRecorder transcript = new TranscriptRecorder(nanoTime, start);
         Optional<AddressProbe> control = Optional.empty();
         if (smtp.isPresent()) {
@@ -90,9 +92,10 @@ public final class MxCheck {
         List<Finding> findings = findings(evidence, control, clock.instant(),
                 smtp.map(x -> x.timeouts().slowGreeting()).orElse(Duration.ZERO));
         Verdict verdict = MxVerdict.of(evidence, findings);
+        String policyLine = evidence.nullMx() ? "" : policy.line(deadline);
         return new Report("mx", domain, request.domain().display(), Resolvers.describe(servers), started,
                 (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, table(evidence), List.of(),
-                transcript.lines(), trace.exchanges());
+                transcript.lines(), trace.exchanges(), List.of(), policyLine);
     }
 
     /** Runs the DNS part of an mx check and returns what it saw; smtptest builds on it. */

@@ -152,6 +152,9 @@ public final class JsonReport {
             }
             o.add("records", records);
         }
+        if (!r.policy().isEmpty()) {
+            o.addProperty("policy", r.policy());
+        }
         if (!r.listings().isEmpty() || r.command().equals("blocklist")) {
             JsonArray listings = new JsonArray();
             for (Report.Listing l : r.listings()) {

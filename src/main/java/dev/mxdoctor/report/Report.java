@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param mx the MX table (empty for commands other than mx)
  * @param records the answer records of a {@code dns} command
  * @param dns every DNS exchange of the run, in order
+ * @param listings what blocklists said ({@code blocklist})
+ * @param policy a one-line summary of the domain's mail policy records ({@code mx}), or empty
  */
 public record Report(
         String command,
@@ -29,14 +31,23 @@ public record Report(
         List<RecordLine> records,
         List<TranscriptLine> transcript,
         List<DnsExchange> dns,
-        List<Listing> listings) {
+        List<Listing> listings,
+        String policy) {
 
     /** A report without blocklist look-ups (every command but blocklist). */
     public Report(String command, String query, String queryDisplay, String resolver, Instant started,
             long elapsedMs, Verdict verdict, List<Finding> findings, List<MxEntry> mx, List<RecordLine> records,
             List<TranscriptLine> transcript, List<DnsExchange> dns) {
         this(command, query, queryDisplay, resolver, started, elapsedMs, verdict, findings, mx, records, transcript,
-                dns, List.of());
+                dns, List.of(), "");
+    }
+
+    /** A report with blocklist look-ups. */
+    public Report(String command, String query, String queryDisplay, String resolver, Instant started,
+            long elapsedMs, Verdict verdict, List<Finding> findings, List<MxEntry> mx, List<RecordLine> records,
+            List<TranscriptLine> transcript, List<DnsExchange> dns, List<Listing> listings) {
+        this(command, query, queryDisplay, resolver, started, elapsedMs, verdict, findings, mx, records, transcript,
+                dns, listings, "");
     }
 
     public Report {
@@ -50,6 +61,7 @@ public record Report(
         transcript = List.copyOf(transcript);
         dns = List.copyOf(dns);
         listings = List.copyOf(listings);
+        Objects.requireNonNull(policy, "policy");
     }
 
     /** What is kept of a run that failed inside mxdoctor: that it failed (a bug, not a finding), not the trace. */
@@ -66,12 +78,12 @@ public record Report(
 
     public Report withFindings(List<Finding> newFindings) {
         return new Report(command, query, queryDisplay, resolver, started, elapsedMs, verdict, newFindings, mx,
-                records, transcript, dns, listings);
+                records, transcript, dns, listings, policy);
     }
 
     public Report startedAt(Instant newStarted) {
         return new Report(command, query, queryDisplay, resolver, newStarted, elapsedMs, verdict, findings, mx,
-                records, transcript, dns, listings);
+                records, transcript, dns, listings, policy);
     }
 
     /** One MX host with its addresses and what each address answered on port 25. */

@@ -28,6 +28,9 @@ public final class TextReport {
             mxTable(r.mx(), out);
             out.append('\n');
         }
+        if (!r.policy().isEmpty()) {
+            out.append("  Policy: ").append(r.policy()).append("\n\n");
+        }
         if (r.command().equals("dns") || (r.command().equals("auth") && !r.records().isEmpty())) {
             records(r, out);
             out.append('\n');

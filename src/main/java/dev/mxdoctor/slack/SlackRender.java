@@ -93,6 +93,9 @@ final class SlackRender {
         }
         if (!r.mx().isEmpty()) {
             blocks.add(section(truncate("```" + escape(mxTable(r.mx())) + "```")));
+            if (!r.policy().isEmpty()) {
+                blocks.add(context("Policy: " + escape(r.policy())));
+            }
         } else if (!r.records().isEmpty()) {
             StringBuilder sb = new StringBuilder();
             r.records().forEach(l -> sb.append(l.name()).append(' ').append(l.ttl()).append(" IN ").append(l.type())

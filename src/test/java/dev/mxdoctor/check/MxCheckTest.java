@@ -68,6 +68,22 @@ class MxCheckTest {
         executor.shutdownNow();
     }
 
+    @Test
+    void run_policyLine_saysWhichMailPolicyRecordsThereAre() throws Exception {
+        try (FakeDnsServer own = FakeDnsServer.start(Zones.zone("policy.test", "@ MX 10 mx", "mx A 192.0.2.1",
+                "@ TXT \"v=spf1 mx -all\"", "_dmarc TXT \"v=DMARC1; p=quarantine\"",
+                "_mta-sts TXT \"v=STSv1; id=1\"",
+                "_25._tcp.mx TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+                Zones.zone("bare.test", "@ MX 10 mx", "mx A 192.0.2.2"))) {
+            assertThat(run(own, "mx policy.test").policy()).isEqualTo("SPF yes · DMARC p=quarantine · MTA-STS yes · "
+                    + "DANE TLSA published (auth policy.test reads them)");
+            Report bare = run(own, "mx bare.test");
+            assertThat(bare.policy()).isEqualTo("SPF none · DMARC none · MTA-STS none · DANE no (auth bare.test reads "
+                    + "them)");
+            assertThat(dev.mxdoctor.report.JsonReport.render(bare)).contains("\"policy\": \"SPF none");
+        }
+    }
+
     private static Report run(FakeDnsServer resolver, String text) throws Exception {
         return run(resolver, text, LOOPBACK_DNS);
     }
