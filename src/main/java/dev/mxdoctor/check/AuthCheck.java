@@ -120,8 +120,10 @@ public final class AuthCheck {
         List<Finding> findings = new ArrayList<>();
         List<String> summary = new ArrayList<>();
         progress.update("Reading the SPF, DMARC, DKIM and TLS-RPT records of " + domain + "…");
-        for (Part p : List.of(spf(dnsOf, domain), dmarc(dnsOf, domain), dkim(dnsOf, domain, request.selectors()),
-                mtaSts(dnsOf, domain), tlsRpt(dnsOf, domain))) {
+        List<Part> parts = new ArrayList<>(List.of(spf(dnsOf, domain), dmarc(dnsOf, domain), dkim(dnsOf, domain,
+                request.selectors()), mtaSts(dnsOf, domain), tlsRpt(dnsOf, domain)));
+        request.ip().ifPresent(ip -> parts.add(1, spfFor(dnsOf, domain, ip)));
+        for (Part p : parts) {
             findings.addAll(p.findings());
             summary.add(p.summary());
         }
@@ -205,6 +207,136 @@ public final class AuthCheck {
                 && f.code() != FindingCode.SPF_ALL_PERMISSIVE);
         return new Part(out, "SPF: " + (permerror ? "permerror" : "ok") + " (" + cost.lookups() + " of "
                 + LOOKUP_LIMIT + " look-ups, " + ending + ")");
+    }
+
+    /** How check_host (RFC 7208 4) ends for one address, and the terms that led there. */
+    private record Evaluation(String result, List<String> path) {}
+
+    /** Look-ups spent in one evaluation, across its includes and redirects. */
+    private static final class Spent {
+        int lookups;
+    }
+
+    private Part spfFor(Asker dnsOf, String domain, String ip) {
+        java.net.InetAddress address = dev.mxdoctor.command.Names.ipLiteral(ip).orElseThrow();
+        Evaluation e = evaluate(dnsOf, domain, address, new Spent(), 0);
+        return new Part(List.of(), "SPF for " + ip + ": " + e.result() + " (" + String.join(" → ", e.path()) + ")");
+    }
+
+    private Evaluation evaluate(Asker dnsOf, String domain, java.net.InetAddress ip, Spent spent, int depth) {
+        List<String> records = dnsOf.txt(domain, false).stream().filter(SpfRecord::isSpf).toList();
+        if (records.isEmpty()) {
+            return new Evaluation("none", List.of(domain + " has no SPF record"));
+        }
+        if (records.size() > 1) {
+            return new Evaluation("permerror", List.of(domain + " has " + records.size() + " SPF records"));
+        }
+        SpfRecord spf = SpfRecord.parse(records.get(0));
+        if (!spf.errors().isEmpty()) {
+            return new Evaluation("permerror", List.of(domain + ": " + spf.errors().get(0)));
+        }
+        for (SpfRecord.Term t : spf.terms()) {
+            if (!(t instanceof SpfRecord.Mechanism m)) {
+                continue;
+            }
+            if (m.queriesDns() && ++spent.lookups > LOOKUP_LIMIT) {
+                return new Evaluation("permerror", List.of(domain + ": more than " + LOOKUP_LIMIT + " look-ups at "
+                        + m.text()));
+            }
+            String target = m.argument().filter(a -> !a.isEmpty()).orElse(domain);
+            if (target.contains("%")) {
+                return new Evaluation("not evaluated", List.of(domain + ": " + m.text() + " uses macros, which "
+                        + "depend on the message"));
+            }
+            boolean match;
+            List<String> via = List.of();
+            switch (m.name()) {
+                case "all" -> match = true;
+                case "ip4", "ip6" -> match = within(ip, target, cidr(m.text(), ip));
+                case "a" -> match = addressesOf(dnsOf, target).stream().anyMatch(a -> within(ip, a, cidr(m.text(),
+                        ip)));
+                case "mx" -> match = dnsOf.ask(target, Type.MX).records(Type.MX).stream().limit(LOOKUP_LIMIT)
+                        .flatMap(r -> addressesOf(dnsOf, ((org.xbill.DNS.MXRecord) r).getTarget().toString(true))
+                                .stream()).anyMatch(a -> within(ip, a, cidr(m.text(), ip)));
+                case "exists" -> match = !dnsOf.ask(target, Type.A).records(Type.A).isEmpty();
+                case "include" -> {
+                    if (depth >= LOOKUP_LIMIT) {
+                        return new Evaluation("permerror", List.of(m.text() + ": includes nested too deep"));
+                    }
+                    Evaluation inner = evaluate(dnsOf, target, ip, spent, depth + 1);
+                    switch (inner.result()) {
+                        case "pass" -> {
+                            match = true;
+                            via = inner.path();
+                        }
+                        case "none", "permerror" -> {
+                            List<String> path = new ArrayList<>(List.of(domain + ": " + m.text()));
+                            path.addAll(inner.path());
+                            return new Evaluation("permerror", path);
+                        }
+                        case "temperror", "not evaluated" -> {
+                            return inner;
+                        }
+                        default -> match = false;
+                    }
+                }
+                default -> match = false; // ptr: not evaluated (discouraged, RFC 7208 5.5); counts as no match
+            }
+            if (match) {
+                String result = switch (m.qualifier()) {
+                    case '-' -> "fail";
+                    case '~' -> "softfail";
+                    case '?' -> "neutral";
+                    default -> "pass";
+                };
+                List<String> path = new ArrayList<>(List.of(domain + ": " + m.text() + " matches"));
+                path.addAll(via);
+                return new Evaluation(result, path);
+            }
+        }
+        Optional<String> redirect = spf.redirect();
+        if (redirect.isPresent()) {
+            if (++spent.lookups > LOOKUP_LIMIT) {
+                return new Evaluation("permerror", List.of(domain + ": more than " + LOOKUP_LIMIT + " look-ups at "
+                        + "redirect"));
+            }
+            Evaluation inner = evaluate(dnsOf, redirect.get(), ip, spent, depth + 1);
+            List<String> path = new ArrayList<>(List.of(domain + ": redirect=" + redirect.get()));
+            path.addAll(inner.path());
+            return new Evaluation(inner.result().equals("none") ? "permerror" : inner.result(), path);
+        }
+        return new Evaluation("neutral", List.of(domain + ": nothing matches and there is no all"));
+    }
+
+    private static List<String> addressesOf(Asker dnsOf, String host) {
+        List<String> out = new ArrayList<>();
+        for (int type : List.of(Type.A, Type.AAAA)) {
+            for (Record r : dnsOf.ask(host.replaceAll("\\.$", ""), type).records(type)) {
+                out.add(r instanceof org.xbill.DNS.ARecord a ? a.getAddress().getHostAddress()
+                        : ((org.xbill.DNS.AAAARecord) r).getAddress().getHostAddress());
+            }
+        }
+        return out;
+    }
+
+    /** The prefix length a term applies to {@code ip}'s family ("/24" for IPv4, "//64" for IPv6, else the whole). */
+    private static int cidr(String term, java.net.InetAddress ip) {
+        boolean v4 = ip.getAddress().length == 4;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:/(\\d+))?(?://(\\d+))?$").matcher(
+                term.replaceFirst("^[^/]*", ""));
+        String bits = m.find() ? (v4 ? m.group(1) : (term.startsWith("ip6") || term.startsWith("+ip6")
+                || term.startsWith("-ip6") || term.startsWith("~ip6") || term.startsWith("?ip6") ? m.group(1)
+                : m.group(2))) : null;
+        return bits == null ? (v4 ? 32 : 128) : Integer.parseInt(bits);
+    }
+
+    private static boolean within(java.net.InetAddress ip, String network, int prefix) {
+        try {
+            dev.mxdoctor.smtp.Cidr block = dev.mxdoctor.smtp.Cidr.parse(network + "/" + prefix);
+            return block.contains(ip);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String spending(Cost cost) {

@@ -186,6 +186,21 @@ public final class CommandParser {
     }
 
     private static Request auth(Arguments args) throws UsageException {
+        Optional<String> ip = Optional.empty();
+        List<String> words = new ArrayList<>(args.positionals);
+        int at = words.stream().map(w -> w.toLowerCase(Locale.ROOT)).toList().indexOf("ip");
+        if (at > 0) {
+            if (at + 1 >= words.size()) {
+                throw args.error("'ip' needs the sending address whose SPF result you want, e.g. ip 192.0.2.25");
+            }
+            String raw = words.get(at + 1);
+            ip = Optional.of(Names.ipLiteral(raw).orElseThrow(() -> args.error("'" + raw + "' is not an IP "
+                    + "address; 'ip' takes the address mail is sent from")).getHostAddress());
+            words.remove(at + 1);
+            words.remove(at);
+            args.positionals.clear();
+            args.positionals.addAll(words);
+        }
         args.expectPositionals(1, 11, "a domain, and optionally up to ten DKIM selectors");
         DomainName domain;
         try {
@@ -202,7 +217,7 @@ public final class CommandParser {
             }
             selectors.add(sel);
         }
-        return new Request.Auth(domain, selectors, args.resolver);
+        return new Request.Auth(domain, selectors, ip, args.resolver);
     }
 
     private static Request relaytest(Arguments args) throws UsageException {

@@ -107,13 +107,16 @@ public sealed interface Request {
     }
 
     /**
-     * {@code auth <domain> [dkim-selector …] [@resolver]}: the domain's sender authentication and transport policy
-     * records (SPF, DMARC, DKIM, TLS-RPT) checked as receivers read them.
+     * {@code auth <domain> [dkim-selector …] [ip <address>] [@resolver]}: the domain's sender authentication and
+     * transport policy records (SPF, DMARC, DKIM, MTA-STS, TLS-RPT) checked as receivers read them; with {@code ip},
+     * also the SPF result for mail from that address.
      */
-    record Auth(DomainName domain, List<String> selectors, Optional<HostPort> resolver) implements Request {
+    record Auth(DomainName domain, List<String> selectors, Optional<String> ip, Optional<HostPort> resolver)
+            implements Request {
         public Auth {
             Objects.requireNonNull(domain, "domain");
             selectors = List.copyOf(selectors);
+            Objects.requireNonNull(ip, "ip");
             Objects.requireNonNull(resolver, "resolver");
         }
 

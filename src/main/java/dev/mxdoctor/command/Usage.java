@@ -28,10 +28,10 @@ public final class Usage {
                 "DNS blocklist look-ups (Spamhaus, SpamCop, Barracuda, PSBL, Mailspike...) for an address, for every "
                         + "MX address of a domain, or with neither for MXDOCTOR_SENDER_IPS; what each listing means.",
                 "blocklist 192.0.2.25"));
-        COMMANDS.put("auth", new Entry("auth <domain> [dkim-selector ...] [@resolver]",
+        COMMANDS.put("auth", new Entry("auth <domain> [dkim-selector ...] [ip <address>] [@resolver]",
                 "SPF (syntax, the 10 look-up limit with what spends it, void look-ups, all), DMARC (with the "
-                        + "organisational domain, tags, report authorisation), DKIM keys and TLS-RPT, as receivers "
-                        + "read them.",
+                        + "organisational domain, tags, report authorisation), DKIM keys, MTA-STS and TLS-RPT, as "
+                        + "receivers read them; with ip, the SPF result for mail from that address.",
                 "auth example.com selector1"));
         COMMANDS.put("relaytest", new Entry("relaytest <host | domain> [@resolver]",
                 "The open-relay test on a domain's MX hosts (or one host): outside sender to outside recipient in "

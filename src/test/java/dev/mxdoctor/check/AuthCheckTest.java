@@ -160,6 +160,20 @@ class AuthCheckTest {
     }
 
     @Test
+    void spfForAnAddress_givesTheResultAndThePathThatDecidedIt() throws Exception {
+        assertThat(run("auth good.test ip 192.0.2.25").verdict().summary()).contains("SPF for 192.0.2.25: pass "
+                + "(good.test: ip4:192.0.2.0/24 matches)");
+        assertThat(run("auth good.test ip 198.51.100.7").verdict().summary()).contains("SPF for 198.51.100.7: pass "
+                + "(good.test: include:_spf.good.test matches → _spf.good.test: ip4:198.51.100.0/24 matches)");
+        assertThat(run("auth good.test ip 203.0.113.9").verdict().summary()).contains("SPF for 203.0.113.9: fail "
+                + "(good.test: -all matches)");
+        assertThat(run("auth two.test ip 192.0.2.1").verdict().summary()).contains("SPF for 192.0.2.1: permerror "
+                + "(two.test has 2 SPF records)");
+        assertThat(run("auth bare.test ip 2001:db8::1").verdict().summary()).contains("SPF for 2001:db8:0:0:0:0:0:1: "
+                + "none");
+    }
+
+    @Test
     void includeChainSpendingElevenLookups_namesWhatSpendsThem_andTheVoidLookups() throws Exception {
         Report r = run("auth heavy.test");
         Finding many = finding(r, FindingCode.SPF_TOO_MANY_LOOKUPS);
