@@ -127,13 +127,18 @@ public final class Engine implements AutoCloseable {
             case Request.Auth a -> new AuthCheck(dns, resolvers, clock, System::nanoTime, Optional.of(
                     new MtaStsFetcher(tls, new TargetPolicy(config.allowTargets(), port -> true), config.mtaStsPort(),
                             Duration.ofSeconds(10)))).run(a, timeout, progress);
-            case Request.RelayTest t -> config.relaytest().allowed()
-                    ? new RelayTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor, clock,
-                            System::nanoTime, config.relaytest().from(), config.relaytest().to()).run(t, timeout,
-                            progress)
-                    : Report.refused("relaytest", t.query(), clock.instant(), "relaytest is off: it asks mail hosts to "
+            case Request.RelayTest t -> !config.relaytest().allowed()
+                    ? Report.refused("relaytest", t.query(), clock.instant(), "relaytest is off: it asks mail hosts to "
                             + "relay (stopping at RCPT TO, never DATA), so it runs only where MXDOCTOR_ALLOW_RELAYTEST="
-                            + "true allows it.");
+                            + "true allows it.")
+                    : !config.sendDomains().isEmpty() && config.sendDomains().stream().noneMatch(d -> t.query()
+                            .equals(d) || t.query().endsWith("." + d))
+                    ? Report.refused("relaytest", t.query(), clock.instant(), "relaytest may test only the domains "
+                            + "MXDOCTOR_SEND_DOMAINS lists (" + String.join(", ", config.sendDomains()) + "), and "
+                            + t.query() + " is not among them.")
+                    : new RelayTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor, clock,
+                            System::nanoTime, config.relaytest().from(), config.relaytest().to()).run(t, timeout,
+                            progress);
             case Request.Blocklist b -> new BlocklistCheck(dns, resolvers, config.dnsbls(), clock, System::nanoTime)
                     .run(b, timeout, progress);
             // help, history and the watch commands are answered by their callers: they are not checks

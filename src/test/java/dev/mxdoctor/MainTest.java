@@ -60,6 +60,20 @@ class MainTest {
     }
 
     @Test
+    void relaytest_isOffByDefault_andKeptToTheSendDomainsWhenTheyAreSet() {
+        Run off = run(env, "relaytest", "ok.test");
+        assertThat(off.status()).isEqualTo(3);
+        assertThat(off.out()).contains("MXDOCTOR_ALLOW_RELAYTEST=true");
+        java.util.Map<String, String> allowed = new java.util.HashMap<>(env);
+        allowed.put("MXDOCTOR_ALLOW_RELAYTEST", "true");
+        allowed.put("MXDOCTOR_SEND_DOMAINS", "corp.example");
+        Run elsewhere = run(allowed, "relaytest", "ok.test");
+        assertThat(elsewhere.status()).isEqualTo(3);
+        assertThat(elsewhere.out()).contains("only the domains MXDOCTOR_SEND_DOMAINS lists (corp.example)");
+        assertThat(mx1.received()).noneMatch(l -> l.startsWith("RCPT TO:<relaytest"));
+    }
+
+    @Test
     void mx_json_printsTheContractReport() {
         Run r = run(env, "mx", "ok.test", "--json");
         assertThat(r.status()).isZero();

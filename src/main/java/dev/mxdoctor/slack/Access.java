@@ -7,12 +7,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Who may use the bot, where, and who may use its risky command. Each list is optional; an empty one does not
- * restrict, except {@code sendUsers}: sending a test message from Slack needs to be granted by name.
+ * Who may use the bot, where, and who may use its risky commands. Each list is optional; an empty one does not
+ * restrict, except {@code sendUsers}: sending a test message and testing for an open relay from Slack need to be
+ * granted by name.
  *
  * @param channels MXDOCTOR_SLACK_CHANNELS: the only channels the bot answers in (ids), or empty for all
  * @param users MXDOCTOR_SLACK_USERS: the only people it answers (ids), or empty for everyone
- * @param sendUsers MXDOCTOR_SEND_USERS: who may run {@code smtptest --send} from Slack
+ * @param sendUsers MXDOCTOR_SEND_USERS: who may run {@code smtptest --send} and {@code relaytest} from Slack
  */
 record Access(Set<String> channels, Set<String> users, Set<String> sendUsers) {
 
@@ -52,6 +53,10 @@ record Access(Set<String> channels, Set<String> users, Set<String> sendUsers) {
         if (request instanceof Request.SmtpTest t && t.send() && !sendUsers.contains(user)) {
             return Optional.of("`smtptest --send` sends a real message, so from Slack it is only for the people "
                     + "MXDOCTOR_SEND_USERS lists; without `--send` the same check stops before DATA");
+        }
+        if (request instanceof Request.RelayTest && !sendUsers.contains(user)) {
+            return Optional.of("`relaytest` asks mail servers to relay for strangers, so from Slack it is only for the "
+                    + "people MXDOCTOR_SEND_USERS lists");
         }
         return Optional.empty();
     }

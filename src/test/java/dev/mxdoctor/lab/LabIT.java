@@ -242,7 +242,7 @@ class LabIT {
     void auth_healthy_readsEveryRecordFromTheRealBind() throws Exception {
         Result r = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "auth", "healthy.lab.test", "lab");
         assertThat(r.summary()).isEqualTo("healthy.lab.test: SPF: ok (1 of 10 look-ups, -all); DMARC: p=reject; "
-                + "DKIM: lab (2048-bit RSA); TLS-RPT: reports to mailto:tlsrpt@healthy.lab.test.");
+                + "DKIM: lab (2048-bit RSA); MTA-STS: none; TLS-RPT: reports to mailto:tlsrpt@healthy.lab.test.");
         assertThat(r.json.getAsJsonArray("records").toString()).contains("lab._domainkey.healthy.lab.test.");
     }
 

@@ -32,6 +32,9 @@ class AccessTest {
         assertThat(access.refusal("U2", "C1", parse("smtptest a@example.com --send")))
                 .hasValueSatisfying(m -> assertThat(m).contains("MXDOCTOR_SEND_USERS"));
         assertThat(access.refusal("U1", "C1", parse("smtptest a@example.com --send"))).isEmpty();
+        assertThat(access.refusal("U2", "C1", parse("relaytest example.com")))
+                .hasValueSatisfying(m -> assertThat(m).contains("relaytest").contains("MXDOCTOR_SEND_USERS"));
+        assertThat(access.refusal("U1", "C1", parse("relaytest example.com"))).isEmpty();
     }
 
     @Test

@@ -87,8 +87,10 @@ class SlackPolicyCommandsTest {
     }
 
     @Test
-    void relaytest_fromSlack_isRefusedNamingTheSettingThatAllowsIt() throws Exception {
-        String summary = answer("relaytest good.test", "C3");
-        assertThat(summary).contains("*INCONCLUSIVE*").contains("MXDOCTOR_ALLOW_RELAYTEST=true");
+    void relaytest_fromSlack_isOnlyForTheListedPeople() throws Exception {
+        String refused = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "relaytest good.test",
+                "C3", "U0ALICE", slack.responseUrl("r")), 0);
+        assertThat(slack.awaitAck(refused, WAIT).getAsJsonObject("payload").get("text").getAsString())
+                .contains("MXDOCTOR_SEND_USERS");
     }
 }
