@@ -215,6 +215,7 @@ public final class History implements AutoCloseable {
         return answer(worker.read("stop watch " + id, s -> WatchStore.requestStop(s, id, by)), "stop the watch");
     }
 
+    /** One watch, live or ended; empty when there is none of that id (or it was purged). */
     public Optional<WatchRecord> watch(String id) throws HistoryException {
         return answer(worker.read("read watch " + id, s -> WatchStore.find(s, id)), "read the watch");
     }
