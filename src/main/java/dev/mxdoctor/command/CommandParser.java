@@ -77,7 +77,7 @@ public final class CommandParser {
     }
 
     /** The commands a watch may repeat. */
-    private static final List<String> WATCHABLE = List.of("mx", "smtptest", "dns", "blocklist");
+    private static final List<String> WATCHABLE = List.of("mx", "smtptest", "dns", "blocklist", "auth", "relaytest");
 
     /** The watch's id: what {@code watch start} hands out (see the watch package). */
     private static final Pattern WATCH_ID = Pattern.compile("w[0-9a-f]{6,12}");
@@ -88,7 +88,7 @@ public final class CommandParser {
      * alone.
      */
     private Invocation watch(List<String> words) throws UsageException {
-        UsageException usage = new UsageException("watch needs a check to repeat (mx, smtptest, dns or blocklist), or list, or "
+        UsageException usage = new UsageException("watch needs a check to repeat (mx, smtptest, dns, blocklist, auth or relaytest), or list, or "
                 + "stop <id>", Usage.of("watch"));
         List<String> w = words.stream().filter(x -> !x.isEmpty()).toList();
         if (w.isEmpty()) {
@@ -121,8 +121,8 @@ public final class CommandParser {
         }
         if (!WATCHABLE.contains(first)) {
             throw new UsageException(Usage.commands().contains(first)
-                    ? "watch repeats a check (mx, smtptest, dns or blocklist), not '" + w.get(0) + "'"
-                    : "unknown check '" + w.get(0) + "'; watch repeats mx, smtptest, dns or blocklist", Usage.of("watch"));
+                    ? "watch repeats a check (mx, smtptest, dns, blocklist, auth or relaytest), not '" + w.get(0) + "'"
+                    : "unknown check '" + w.get(0) + "'; watch repeats mx, smtptest, dns, blocklist, auth or relaytest", Usage.of("watch"));
         }
         Optional<Duration> every = Optional.empty();
         Optional<Duration> duration = Optional.empty();

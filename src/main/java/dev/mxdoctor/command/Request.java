@@ -173,7 +173,7 @@ public sealed interface Request {
      * {@code watch <check> [every <duration>] [for <duration>] [until ok]}: the check again on a schedule, telling
      * only what changes.
      *
-     * @param check the check to repeat (mx, smtptest, dns or blocklist), with its own flags
+     * @param check the check to repeat (mx, smtptest, dns, blocklist, auth or relaytest), with its own flags
      * @param checkLine the check's words as typed, without the watch's own: what is stored and shown
      * @param every the interval, when given (the configured default otherwise)
      * @param duration how long to watch, when given (the configured default otherwise)

@@ -43,7 +43,7 @@ public final class Usage {
                 "history example.com --limit 5"));
         COMMANDS.put("watch", new Entry("watch <check> [every <duration>] [for <duration>] [until ok] | watch list "
                 + "[mine] | watch stop <id>",
-                "Runs an mx, smtptest, dns or blocklist check again on a schedule (default every 5m for 4h) and says only what "
+                "Runs a check (mx, smtptest, dns, blocklist, auth, relaytest) again on a schedule (default every 5m for 4h) and says only what "
                         + "changes; ends at its time, when stopped, or with 'until ok' once the verdict is OK.",
                 "watch smtptest alice@example.com every 5m for 4h"));
         COMMANDS.put("help", new Entry("help [command]", "This text, or one command's usage.", "help mx"));

@@ -40,8 +40,14 @@ record Access(Set<String> channels, Set<String> users, Set<String> sendUsers) {
         return ids.isEmpty() ? whenEmpty : String.join(",", new java.util.TreeSet<>(ids));
     }
 
-    /** Why {@code user} may not have {@code request} answered in {@code channel}; empty when they may. */
+    /**
+     * Why {@code user} may not have {@code request} answered in {@code channel}; empty when they may. A watch is
+     * judged by the check it repeats.
+     */
     Optional<String> refusal(String user, String channel, Request request) {
+        if (request instanceof Request.Watch w) {
+            return refusal(user, channel, w.check().request());
+        }
         if (!users.isEmpty() && !users.contains(user)) {
             return Optional.of("mxdoctor answers only the people MXDOCTOR_SLACK_USERS lists; ask whoever runs it to "
                     + "add you");

@@ -137,7 +137,7 @@ final class SlackRender {
 
     /** Whether an answer gets a Watch button: checks a watch may repeat (never one that sends a message). */
     private static boolean watchable(String command, String commandLine) {
-        return List.of("mx", "smtptest", "dns", "blocklist").contains(command)
+        return List.of("mx", "smtptest", "dns", "blocklist", "auth", "relaytest").contains(command)
                 && !commandLine.toLowerCase(java.util.Locale.ROOT).contains("--send");
     }
 

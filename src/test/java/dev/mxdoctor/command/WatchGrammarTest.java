@@ -60,7 +60,7 @@ class WatchGrammarTest {
     @ParameterizedTest
     @CsvSource(delimiterString = " => ", quoteCharacter = '"', value = {
         "watch => watch needs a check to repeat",
-        "watch history example.com => watch repeats a check (mx, smtptest, dns or blocklist), not 'history'",
+        "watch history example.com => watch repeats a check (mx, smtptest, dns, blocklist, auth or relaytest), not 'history'",
         "watch watch mx example.com => not 'watch'",
         "watch ping example.com => unknown check 'ping'",
         "watch mx example.com every => 'every' needs a duration",

@@ -35,6 +35,9 @@ class AccessTest {
         assertThat(access.refusal("U2", "C1", parse("relaytest example.com")))
                 .hasValueSatisfying(m -> assertThat(m).contains("relaytest").contains("MXDOCTOR_SEND_USERS"));
         assertThat(access.refusal("U1", "C1", parse("relaytest example.com"))).isEmpty();
+        assertThat(access.refusal("U2", "C1", parse("watch relaytest example.com every 1h")))
+                .as("a watch is judged by its check").hasValueSatisfying(m -> assertThat(m).contains(
+                        "MXDOCTOR_SEND_USERS"));
     }
 
     @Test
