@@ -177,7 +177,8 @@ public final class AuthCheck {
                     + String.join(", ", cost.voids()) + "."));
         }
         for (String problem : cost.problems()) {
-            out.add(Finding.of(FindingCode.SPF_SYNTAX, Finding.Stage.POLICY, domain, problem + "."));
+            out.add(Finding.of(problem.contains("does not parse") ? FindingCode.SPF_SYNTAX : FindingCode.SPF_PERMERROR,
+                    Finding.Stage.POLICY, domain, problem + "."));
         }
         boolean ptr = spf.terms().stream().anyMatch(t -> t instanceof SpfRecord.Mechanism m
                 && m.name().equals("ptr"));
@@ -381,9 +382,10 @@ public final class AuthCheck {
                 } else {
                     List<String> sub = dnsOf.txt(target, false).stream().filter(SpfRecord::isSpf).toList();
                     if (sub.size() != 1) {
-                        (sub.isEmpty() ? voids : problems).add(sub.isEmpty() ? term + " (no SPF record at " + target
-                                + ")" : term + " leads to " + sub.size() + " SPF records at " + target
-                                + ": permerror");
+                        // An include (or redirect) of a name without exactly one SPF record is a permerror (RFC 7208
+                        // 5.2, 6.1), whatever the rest of the record says.
+                        problems.add(term + " leads to " + (sub.isEmpty() ? "no SPF record" : sub.size()
+                                + " SPF records") + " at " + target + ": permerror");
                     } else {
                         SpfRecord inner = SpfRecord.parse(sub.get(0));
                         inner.errors().forEach(e -> problems.add(term + " leads to a record that does not parse: "
@@ -740,7 +742,8 @@ public final class AuthCheck {
         if (!broken.isEmpty()) {
             Finding first = broken.get(0);
             String what = switch (first.code()) {
-                case SPF_MULTIPLE_RECORDS, SPF_TOO_MANY_LOOKUPS, SPF_VOID_LOOKUPS, SPF_SYNTAX -> "its SPF ends in "
+                case SPF_MULTIPLE_RECORDS, SPF_TOO_MANY_LOOKUPS, SPF_VOID_LOOKUPS, SPF_SYNTAX, SPF_PERMERROR ->
+                        "its SPF ends in "
                         + "permerror, so receivers treat its mail as failing SPF";
                 case SPF_ALL_PERMISSIVE -> "its SPF passes every sender (+all), so it protects nothing";
                 case DMARC_SYNTAX -> "its DMARC record is invalid, so receivers may apply no policy";

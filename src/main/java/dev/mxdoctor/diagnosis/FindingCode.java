@@ -388,6 +388,12 @@ public enum FindingCode {
                     + "permerror.",
             "Correct the term; `v=spf1 ip4:192.0.2.0/24 include:_spf.example.net -all` shows the forms.",
             "RFC 7208 12"),
+    SPF_PERMERROR(Group.POLICY, ERROR, "SPF evaluation ends in permerror",
+            "Following the record leads to an error receivers cannot get past (the detail says where): an include or "
+                    + "redirect of a name with no SPF record or with several, an include loop, or an mx term finding "
+                    + "more than 10 hosts. Receivers treat the mail as failing SPF.",
+            "Fix or remove the term the detail names (an include of a provider that moved, a typo in a name).",
+            "RFC 7208 5.2", "RFC 7208 6.1"),
     SPF_ALL_PERMISSIVE(Group.POLICY, WARNING, "SPF lets anyone send",
             "The record ends in `+all` (anyone passes: error severity) or `?all` or no `all` at all (neutral: the "
                     + "record proves nothing about senders it does not list).",

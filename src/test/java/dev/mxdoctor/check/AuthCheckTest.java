@@ -79,7 +79,7 @@ class AuthCheckTest {
                 Zones.zone("vendor.test", "ok._report._dmarc TXT \"v=DMARC1\""),
                 Zones.zone("example.co.uk", "_dmarc TXT \"v=DMARC1; p=reject\"",
                         "shop TXT \"v=spf1 -all\""),
-                Zones.zone("bare.test"),
+                Zones.zone("bare.test", "broken TXT \"v=spf1 include:nothing-here.bare.test -all\""),
                 Zones.zone("sts.test", "_mta-sts TXT \"v=STSv1; id=20261201\"", "mta-sts A 127.0.3.81",
                         "@ MX 10 mx1", "@ MX 20 mx2", "mx1 A 192.0.2.1", "mx2 A 192.0.2.2"),
                 Zones.zone("gap.test", "_mta-sts TXT \"v=STSv1; id=1\"", "mta-sts A 127.0.3.81",
@@ -256,6 +256,14 @@ class AuthCheckTest {
                 .contains("certificate of mta-sts.badcert.test does not validate");
         assertThat(finding(run("auth badrecord.test"), FindingCode.MTA_STS_INVALID).detail())
                 .contains("is not 'v=STSv1; id=");
+    }
+
+    @Test
+    void includeOfANameWithoutSpf_isPermerror() throws Exception {
+        Report r = run("auth broken.bare.test");
+        assertThat(finding(r, FindingCode.SPF_PERMERROR).detail()).contains("include:nothing-here.bare.test leads to no "
+                + "SPF record at nothing-here.bare.test: permerror");
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
     }
 
     @Test
