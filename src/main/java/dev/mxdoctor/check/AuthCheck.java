@@ -86,7 +86,20 @@ public final class AuthCheck {
 
         /** The TXT strings at {@code name}, each record's strings joined (RFC 7208 3.3). */
         List<String> txt(String name, boolean keep) {
-            DnsResult r = ask(name, Type.TXT);
+            return txt(ask(name, Type.TXT), keep);
+        }
+
+        /** Asks for the TXT records at {@code name} without waiting; {@link #txt(Asked, boolean)} reads them. */
+        Asked txtLater(String name) {
+            DnsQuery q = DnsQuery.recursive(servers, Name.fromConstantString(name + "."), Type.TXT);
+            return new Asked(q, trace.query(q));
+        }
+
+        List<String> txt(Asked asked, boolean keep) {
+            return txt(asked.result(trace, deadline), keep);
+        }
+
+        private List<String> txt(DnsResult r, boolean keep) {
             List<String> out = new ArrayList<>();
             for (Record rec : r.records(Type.TXT)) {
                 String joined = String.join("", ((TXTRecord) rec).getStrings());
@@ -541,9 +554,13 @@ public final class AuthCheck {
         List<Finding> out = new ArrayList<>();
         List<String> selectors = named.isEmpty() ? COMMON_SELECTORS : named;
         List<String> found = new ArrayList<>();
+        // Every selector asked at once: ten common ones one after another would be ten round trips.
+        Map<String, Asked> asked = new LinkedHashMap<>();
+        selectors.forEach(sel -> asked.put(sel, dnsOf.txtLater(sel + "._domainkey." + domain)));
         for (String selector : selectors) {
             String name = selector + "._domainkey." + domain;
-            List<String> keys = dnsOf.txt(name, true).stream().filter(t -> t.contains("p=")).toList();
+            List<String> keys = dnsOf.txt(java.util.Objects.requireNonNull(asked.get(selector)), true).stream()
+                    .filter(t -> t.contains("p=")).toList();
             if (keys.isEmpty()) {
                 if (!named.isEmpty()) {
                     out.add(Finding.of(FindingCode.DKIM_KEY_MISSING, Finding.Stage.POLICY, domain, "No DKIM key at "

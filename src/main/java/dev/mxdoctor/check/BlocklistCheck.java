@@ -175,13 +175,6 @@ public final class BlocklistCheck {
                 x.server(), x.rttMs(), x.tcp(), x.authoritative(), x.authenticated(), x.records())).toList();
     }
 
-    /** A question on its way. */
-    private record Asked(DnsQuery query, CompletableFuture<DnsResult> future) {
-        DnsResult result(DnsTrace trace, Deadline deadline) {
-            return trace.await(future, query, deadline);
-        }
-    }
-
     private static Asked ask(DnsTrace trace, Semaphore inFlight, DnsQuery q) {
         try {
             inFlight.acquire();
