@@ -46,6 +46,7 @@ import org.jspecify.annotations.Nullable;
  * @param dnsbls MXDOCTOR_DNSBLS, MXDOCTOR_SPAMHAUS_DQS_KEY, MXDOCTOR_SENDER_IPS: what {@code blocklist} asks
  * @param relaytest MXDOCTOR_ALLOW_RELAYTEST, MXDOCTOR_RELAYTEST_FROM, MXDOCTOR_RELAYTEST_TO
  * @param mtaStsPort MXDOCTOR_MTA_STS_PORT: where MTA-STS policies are fetched over HTTPS (443; a lab may move it)
+ * @param dnssecAnchorsFile MXDOCTOR_DNSSEC_ANCHORS: DS or DNSKEY records DANE validates from, instead of the root's
  */
 public record Config(
         List<InetSocketAddress> resolvers,
@@ -72,7 +73,8 @@ public record Config(
         int historyDays,
         dev.mxdoctor.dnsbl.DnsblSettings dnsbls,
         RelayTestSettings relaytest,
-        int mtaStsPort) {
+        int mtaStsPort,
+        Optional<Path> dnssecAnchorsFile) {
 
     /**
      * Whether {@code relaytest} may run, and the outside sender and recipient it asks relays to carry mail between
@@ -129,7 +131,8 @@ public record Config(
                 Duration.ofMillis(r.integer("MXDOCTOR_CONNECTION_INTERVAL_MS", 100, 0, 60_000)),
                 r.parsed("MXDOCTOR_HELO", Optional.empty(), v -> Optional.of(hostName(v))),
                 r.parsed("MXDOCTOR_MAIL_FROM", Optional.empty(), v -> Optional.of(mailAddress(v))),
-                r.parsed("MXDOCTOR_TLS_CA_FILE", Optional.empty(), v -> Optional.of(readableFile(v))),
+                r.parsed("MXDOCTOR_TLS_CA_FILE", Optional.empty(),
+                        v -> Optional.of(readableFile(v, "a PEM file of CA certificates"))),
                 r.bool("MXDOCTOR_ALLOW_SEND", false),
                 r.parsed("MXDOCTOR_SEND_DOMAINS", List.of(), SettingsReader.listOf(Config::hostName)),
                 r.parsed("MXDOCTOR_CONTROL_HOST", Optional.empty(),
@@ -147,7 +150,8 @@ public record Config(
                 r.integer("MXDOCTOR_HISTORY_DAYS", 90, 1, 36500),
                 dev.mxdoctor.dnsbl.DnsblSettings.read(r),
                 RelayTestSettings.read(r),
-                r.integer("MXDOCTOR_MTA_STS_PORT", 443, 1, 65535));
+                r.integer("MXDOCTOR_MTA_STS_PORT", 443, 1, 65535),
+                r.parsed("MXDOCTOR_DNSSEC_ANCHORS", Optional.empty(), v -> Optional.of(anchorsFile(v))));
     }
 
     /** The effective settings, defaults included and secrets masked, for the log line at start. */
@@ -182,7 +186,32 @@ public record Config(
         m.put("MXDOCTOR_RELAYTEST_FROM", relaytest.from());
         m.put("MXDOCTOR_RELAYTEST_TO", relaytest.to());
         m.put("MXDOCTOR_MTA_STS_PORT", String.valueOf(mtaStsPort));
+        m.put("MXDOCTOR_DNSSEC_ANCHORS", dnssecAnchorsFile.map(Path::toString).orElse("(the root's, shipped)"));
         return m;
+    }
+
+    /** The DNSSEC trust anchors DANE validates from: MXDOCTOR_DNSSEC_ANCHORS's records, else the root's. */
+    public byte[] dnssecAnchors() {
+        if (dnssecAnchorsFile.isEmpty()) {
+            return dev.mxdoctor.dns.ValidatingDnsClient.rootAnchors();
+        }
+        try {
+            return java.nio.file.Files.readAllBytes(dnssecAnchorsFile.get());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("MXDOCTOR_DNSSEC_ANCHORS: cannot read " + dnssecAnchorsFile.get() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A readable file of DS or DNSKEY records in zone-file format. */
+    private static Path anchorsFile(String value) {
+        Path p = readableFile(value, "a file of DS or DNSKEY records in zone-file format");
+        try {
+            dev.mxdoctor.dns.ValidatingDnsClient.check(java.nio.file.Files.readAllBytes(p));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+        return p;
     }
 
     /**
@@ -297,11 +326,10 @@ public record Config(
     }
 
     /** Checked at start so that a bot is not found broken at its first mx; the content is read when needed. */
-    private static Path readableFile(String value) {
+    private static Path readableFile(String value, String expected) {
         Path p = Path.of(value);
         if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
-            throw new IllegalArgumentException("'" + value + "' is not a readable file; expected a PEM file of CA "
-                    + "certificates");
+            throw new IllegalArgumentException("'" + value + "' is not a readable file; expected " + expected);
         }
         return p;
     }

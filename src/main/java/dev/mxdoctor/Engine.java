@@ -51,6 +51,8 @@ public final class Engine implements AutoCloseable {
     // One for the process: the limits are per remote address whatever check or chat user connects.
     private final ConnectionGate gate;
     private final AtomicReference<@Nullable SmtpSettings> smtp = new AtomicReference<>();
+    private final AtomicReference<dev.mxdoctor.dns.@Nullable ValidatingDnsClient> validating =
+            new AtomicReference<>();
     private final Clock clock;
 
     /** The engine for the bot: checks on virtual threads, each task logging with its run's id. */
@@ -106,6 +108,17 @@ public final class Engine implements AutoCloseable {
         return s;
     }
 
+    /** The DNSSEC-validating client, made on the first auth (its key cache then serves every later one). */
+    private dev.mxdoctor.dns.ValidatingDnsClient validating() {
+        dev.mxdoctor.dns.ValidatingDnsClient v = validating.get();
+        if (v == null) {
+            validating.compareAndSet(null, new dev.mxdoctor.dns.ValidatingDnsClient(config.dnssecAnchors(),
+                    config.dnsAttemptTimeout(), executor, System::nanoTime, clock));
+            v = java.util.Objects.requireNonNull(validating.get());
+        }
+        return v;
+    }
+
     /** Builds the TLS client's trust material and primes JSSE (for a class-data cache's training run). */
     public java.util.concurrent.CompletableFuture<?> warmUpTls() {
         return tls.warmUp(executor);
@@ -126,7 +139,8 @@ public final class Engine implements AutoCloseable {
             case Request.Dns d -> new DnsCheck(dns, resolvers, clock, System::nanoTime).run(d, timeout, progress);
             case Request.Auth a -> new AuthCheck(dns, resolvers, clock, System::nanoTime, Optional.of(
                     new MtaStsFetcher(tls, new TargetPolicy(config.allowTargets(), port -> true), config.mtaStsPort(),
-                            Duration.ofSeconds(10)))).run(a, timeout, progress);
+                            Duration.ofSeconds(10))), Optional.of(new AuthCheck.Dane(validating(), Optional.of(smtp()),
+                    executor))).run(a, timeout, progress);
             case Request.RelayTest t -> !config.relaytest().allowed()
                     ? Report.refused("relaytest", t.query(), clock.instant(), "relaytest is off: it asks mail hosts to "
                             + "relay (stopping at RCPT TO, never DATA), so it runs only where MXDOCTOR_ALLOW_RELAYTEST="

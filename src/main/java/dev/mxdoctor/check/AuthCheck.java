@@ -10,6 +10,7 @@ import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
+import dev.mxdoctor.dns.ValidatingDnsClient;
 import dev.mxdoctor.report.Report;
 import java.net.InetSocketAddress;
 import java.security.KeyFactory;
@@ -28,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.xbill.DNS.Name;
@@ -56,11 +58,28 @@ public final class AuthCheck {
     private final LongSupplier nanoTime;
 
     private final Optional<MtaStsFetcher> mtaSts;
+    private final Optional<Dane> dane;
 
-    /** @param mtaSts how MTA-STS policies are fetched; empty to read only the record */
+    /**
+     * How the DANE part asks: through a validating client, and (when given SMTP settings) over STARTTLS to compare
+     * the certificates with the TLSA records.
+     */
+    public record Dane(ValidatingDnsClient dns, Optional<SmtpSettings> smtp, ExecutorService executor) {}
+
+    /** Without DANE: the records above only. */
     public AuthCheck(DnsClient dns, Resolvers resolvers, Clock clock, LongSupplier nanoTime,
             Optional<MtaStsFetcher> mtaSts) {
+        this(dns, resolvers, clock, nanoTime, mtaSts, Optional.empty());
+    }
+
+    /**
+     * @param mtaSts how MTA-STS policies are fetched; empty to read only the record
+     * @param dane how DANE is checked; empty to leave it out
+     */
+    public AuthCheck(DnsClient dns, Resolvers resolvers, Clock clock, LongSupplier nanoTime,
+            Optional<MtaStsFetcher> mtaSts, Optional<Dane> dane) {
         this.mtaSts = mtaSts;
+        this.dane = dane;
         this.dns = dns;
         this.resolvers = resolvers;
         this.clock = clock;
@@ -132,22 +151,52 @@ public final class AuthCheck {
         Asker dnsOf = new Asker(trace, servers, Deadline.after(timeout, nanoTime));
         List<Finding> findings = new ArrayList<>();
         List<String> summary = new ArrayList<>();
-        progress.update("Reading the SPF, DMARC, DKIM and TLS-RPT records of " + domain + "…");
+        progress.update("Reading the SPF, DMARC, DKIM, MTA-STS, TLS-RPT and DANE records of " + domain + "…");
+        // DANE runs beside the rest: its STARTTLS handshakes take longer than all the TXT look-ups together.
+        TranscriptRecorder transcript = new TranscriptRecorder(nanoTime, start);
+        DnsTrace validatedTrace = new DnsTrace(dane.map(d -> (DnsClient) d.dns()).orElse(dns), nanoTime, start);
+        Optional<java.util.concurrent.Future<DaneCheck.Result>> danePart = dane.map(d -> d.executor().submit(() ->
+                new DaneCheck(validatedTrace, d.dns(), d.smtp().map(s -> DaneCheck.smtp(s, transcript,
+                        nanoTime)), d.executor()).run(domain, servers, dnsOf.deadline)));
         List<Part> parts = new ArrayList<>(List.of(spf(dnsOf, domain), dmarc(dnsOf, domain), dkim(dnsOf, domain,
                 request.selectors()), mtaSts(dnsOf, domain), tlsRpt(dnsOf, domain)));
         request.ip().ifPresent(ip -> parts.add(1, spfFor(dnsOf, domain, ip)));
+        List<Report.RecordLine> records;
+        synchronized (dnsOf.shown) {
+            records = new ArrayList<>(dnsOf.shown);
+        }
+        if (danePart.isPresent()) {
+            DaneCheck.Result r = awaitDane(danePart.get(), dnsOf.deadline);
+            parts.add(new Part(r.findings(), r.summary()));
+            records.addAll(r.records());
+        }
         for (Part p : parts) {
             findings.addAll(p.findings());
             summary.add(p.summary());
         }
         Verdict verdict = verdict(domain, findings, summary);
-        List<Report.RecordLine> records;
-        synchronized (dnsOf.shown) {
-            records = List.copyOf(dnsOf.shown);
-        }
+        List<Report.DnsExchange> exchanges = new ArrayList<>(trace.exchanges());
+        exchanges.addAll(validatedTrace.exchanges());
+        exchanges.sort(java.util.Comparator.comparingLong(Report.DnsExchange::atMs));
         return new Report("auth", domain, request.domain().display(), Resolvers.describe(servers), started,
-                (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, List.of(), records, List.of(),
-                trace.exchanges());
+                (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, List.of(), records,
+                transcript.lines(), exchanges);
+    }
+
+    /** The DANE part's result; past the run's deadline, a summary that says it did not finish. */
+    private static DaneCheck.Result awaitDane(java.util.concurrent.Future<DaneCheck.Result> f, Deadline deadline) {
+        try {
+            return f.get(deadline.remaining().toNanos() + 1_000_000_000L, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            return new DaneCheck.Result(List.of(), "DANE: not finished within the time allowed", List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            return new DaneCheck.Result(List.of(), "DANE: interrupted", List.of());
+        } catch (java.util.concurrent.ExecutionException e) {
+            return new DaneCheck.Result(List.of(), "DANE: not checked (" + e.getCause() + ")", List.of());
+        }
     }
 
     /** What one part found, and its one-line summary for the verdict. */
@@ -767,6 +816,12 @@ public final class AuthCheck {
                 case DKIM_KEY_WEAK -> "a DKIM key is broken or too short, so signatures with it fail";
                 case MTA_STS_INVALID -> "its MTA-STS policy is broken or leaves MX hosts out, so senders that "
                         + "honour it may not deliver";
+                case DANE_TLSA_MISMATCH -> "the TLSA records of " + first.host() + " do not match the certificate it "
+                        + "presents, so senders that use DANE do not deliver to it";
+                case DANE_TLS_UNAVAILABLE -> first.host() + " publishes TLSA records but STARTTLS does not work "
+                        + "there, so senders that use DANE do not deliver to it";
+                case DANE_DNSSEC_BOGUS -> "DNSSEC validation fails for " + first.host() + ", so senders whose "
+                        + "resolvers validate cannot look it up and queue the mail";
                 default -> first.title().toLowerCase(Locale.ROOT);
             };
             return new Verdict(Verdict.Status.FAILING, domain + " has a problem receivers and senders act on: "

@@ -14,4 +14,10 @@ record Deadline(long atNanos, LongSupplier nanoTime) {
     Duration remaining() {
         return Duration.ofNanos(Math.max(0, atNanos - nanoTime.getAsLong()));
     }
+
+    /** {@code limit}, or the time left when that is shorter; at least a millisecond (a socket's 0 is "forever"). */
+    Duration cap(Duration limit) {
+        Duration left = remaining();
+        return limit.compareTo(left) < 0 ? limit : left.isZero() ? Duration.ofMillis(1) : left;
+    }
 }

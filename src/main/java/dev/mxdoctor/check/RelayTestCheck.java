@@ -150,45 +150,45 @@ public final class RelayTestCheck {
         List<Attempt> attempts = new ArrayList<>();
         SmtpSession session;
         try {
-            session = SmtpSession.connect(smtp.dialer(), target, min(smtp.timeouts().connect(), deadline), listener,
+            session = SmtpSession.connect(smtp.dialer(), target, deadline.cap(smtp.timeouts().connect()), listener,
                     nanoTime);
         } catch (TargetNotAllowedException e) {
             listener.note("not asked: " + e.getMessage());
             return new Outcome(host, address, attempts, Optional.of(e.getMessage()));
         } catch (IOException e) {
-            String why = Dialogue.ConnectFailure.of(e, target, min(smtp.timeouts().connect(), deadline)).why();
+            String why = Dialogue.ConnectFailure.of(e, target, deadline.cap(smtp.timeouts().connect())).why();
             listener.note(why);
             return new Outcome(host, address, attempts, Optional.of(why));
         }
         try {
-            SmtpReply greeting = session.readReply(min(smtp.timeouts().greeting(), deadline));
+            SmtpReply greeting = session.readReply(deadline.cap(smtp.timeouts().greeting()));
             if (!greeting.isPositive()) {
                 return new Outcome(host, address, attempts, Optional.of("refused service: " + greeting.oneLine()));
             }
-            SmtpReply ehlo = session.command("EHLO " + smtp.helo(), min(smtp.timeouts().command(), deadline));
+            SmtpReply ehlo = session.command("EHLO " + smtp.helo(), deadline.cap(smtp.timeouts().command()));
             if (!ehlo.isPositive()) {
-                ehlo = session.command("HELO " + smtp.helo(), min(smtp.timeouts().command(), deadline));
+                ehlo = session.command("HELO " + smtp.helo(), deadline.cap(smtp.timeouts().command()));
             }
             if (ehlo.isPositive() && dev.mxdoctor.smtp.Capabilities.parse(ehlo).has("STARTTLS")) {
-                SmtpReply ready = session.command("STARTTLS", min(smtp.timeouts().command(), deadline));
+                SmtpReply ready = session.command("STARTTLS", deadline.cap(smtp.timeouts().command()));
                 if (ready.code() == 220) {
-                    session.startTls(smtp.tls(), host, min(smtp.timeouts().command(), deadline));
-                    session.command("EHLO " + smtp.helo(), min(smtp.timeouts().command(), deadline));
+                    session.startTls(smtp.tls(), host, deadline.cap(smtp.timeouts().command()));
+                    session.command("EHLO " + smtp.helo(), deadline.cap(smtp.timeouts().command()));
                 }
             }
             for (Form f : forms) {
                 SmtpReply mail = session.command("MAIL FROM:<" + f.mailFrom() + ">",
-                        min(smtp.timeouts().command(), deadline));
+                        deadline.cap(smtp.timeouts().command()));
                 Optional<SmtpReply> rcpt = Optional.empty();
                 if (mail.isPositive()) {
                     rcpt = Optional.of(session.command("RCPT TO:<" + f.rcptTo() + ">",
-                            min(smtp.timeouts().command(), deadline)));
+                            deadline.cap(smtp.timeouts().command())));
                 }
                 attempts.add(new Attempt(f, mail, rcpt));
                 // Never DATA: the attempt ends here, whatever the server said.
-                session.command("RSET", min(smtp.timeouts().command(), deadline));
+                session.command("RSET", deadline.cap(smtp.timeouts().command()));
             }
-            session.command("QUIT", min(smtp.timeouts().command(), deadline));
+            session.command("QUIT", deadline.cap(smtp.timeouts().command()));
             return new Outcome(host, address, attempts, Optional.empty());
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -200,10 +200,6 @@ public final class RelayTestCheck {
         }
     }
 
-    private static Duration min(Duration a, Deadline d) {
-        Duration left = d.remaining();
-        return a.compareTo(left) < 0 ? a : left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
-    }
 
     static Verdict verdict(String target, MxEvidence evidence, List<Outcome> outcomes, int forms) {
         List<Outcome> relaying = outcomes.stream().filter(o -> o.attempts().stream().anyMatch(Attempt::relayed))

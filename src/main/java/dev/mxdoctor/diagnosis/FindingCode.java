@@ -452,8 +452,46 @@ public enum FindingCode {
                     + "change the record's id so that senders fetch it again.",
             "RFC 8461 3", "RFC 8461 4.1"),
     DANE_TLSA_MISMATCH(Group.POLICY, CRITICAL, "DANE TLSA records do not match the certificate",
-            "The MX host's TLSA records match none of the certificates it presents: DANE senders do not deliver.",
-            "Publish TLSA records for the current certificate (and the next, for rollover).", "RFC 7672");
+            "The MX host publishes DNSSEC-secure TLSA records (`_25._tcp.<host>`), and none of the usable ones matches "
+                    + "the certificate chain the host presents after STARTTLS: senders that use DANE (Postfix and Exim "
+                    + "with DANE on, many European providers, Microsoft 365 outbound) do not deliver to it; they "
+                    + "queue and retry until the mail bounces. Usually a certificate or key was renewed and the "
+                    + "records were not.",
+            "Publish the record the finding gives for the key the host now uses (`3 1 1` = its public key's "
+                    + "SHA-256), or put back the certificate the records name. Roll keys over with two records: the "
+                    + "new one published at least two TTLs before the new key is served.",
+            "RFC 7672 2.2", "RFC 7671 8"),
+    DANE_TLS_UNAVAILABLE(Group.POLICY, CRITICAL, "DANE host without working STARTTLS",
+            "The MX host publishes DNSSEC-secure TLSA records but does not offer STARTTLS, refuses it, or the TLS "
+                    + "handshake fails: a DANE sender must not fall back to clear text, so it does not deliver there.",
+            "Turn STARTTLS back on (or fix the certificate and key the server loads), or withdraw the TLSA records "
+                    + "first and wait out their TTL before switching TLS off.",
+            "RFC 7672 2.2"),
+    DANE_DNSSEC_BOGUS(Group.POLICY, CRITICAL, "DNSSEC validation fails",
+            "An answer on the way to the TLSA records (the MX records, a host's addresses, or the TLSA records) "
+                    + "fails DNSSEC validation: expired or missing signatures, or keys that do not match the DS "
+                    + "record at the parent. Every validating resolver answers SERVFAIL, so senders whose resolvers "
+                    + "validate (a large share of mail) cannot deliver at all, DANE or not.",
+            "Re-sign the zone (check the signer's cron or key rollover), or make the DS records at the parent "
+                    + "(registrar) match the zone's key-signing key; check with `dig +dnssec` and a DNSSEC analyser.",
+            "RFC 4035 5", "RFC 7672 2.1.1"),
+    DANE_TLSA_INSECURE(Group.POLICY, WARNING, "TLSA records that DANE senders cannot use",
+            "TLSA records are published for an MX host, but some answer leading to them (the domain's MX records, the "
+                    + "host's addresses, or the TLSA records) is not DNSSEC-signed with a chain of trust from the root: "
+                    + "senders apply DANE only to secure records, so these protect nothing.",
+            "Sign the zones involved (and publish their DS records at the parent), or remove the TLSA records.",
+            "RFC 7672 2.2"),
+    DANE_TLSA_UNUSABLE(Group.POLICY, WARNING, "TLSA records with no usage SMTP accepts",
+            "The host's secure TLSA records use only PKIX-TA (0) or PKIX-EE (1), or selectors and matching types "
+                    + "that do not exist: SMTP senders ignore those, so they insist on TLS but authenticate nothing.",
+            "Publish `3 1 1` (DANE-EE, the public key's SHA-256) or `2 1 1` (DANE-TA, the issuing CA's key).",
+            "RFC 7672 3.1.3"),
+    DANE_UNVERIFIED(Group.POLICY, INFO, "DNSSEC could not be checked through this resolver",
+            "Answers failed validation even for the trust anchor's own zone: the resolver mxdoctor asks does not pass "
+                    + "the DNSSEC records (signatures and keys) on, so nothing can be said of the domain's DANE.",
+            "Point mxdoctor at a resolver that passes DNSSEC records (MXDOCTOR_DNS or @resolver); most public and "
+                    + "ISP resolvers do.",
+            "RFC 4035 3.2");
 
     /** The catalogue's sections. */
     public enum Group {

@@ -163,7 +163,7 @@ public final class SmtpSession implements Closeable {
         List<X509Certificate> chain = recorder.chain;
         if (chain.isEmpty()) {
             return new TlsFacts(session.getProtocol(), session.getCipherSuite(), "", "", List.of(), false, false,
-                    Optional.of("no certificate"), java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0);
+                    Optional.of("no certificate"), java.time.Instant.EPOCH, java.time.Instant.EPOCH, List.of());
         }
         X509Certificate leaf = chain.get(0);
         List<String> names = dnsNames(leaf);
@@ -171,7 +171,7 @@ public final class SmtpSession implements Closeable {
         return new TlsFacts(session.getProtocol(), session.getCipherSuite(),
                 leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(), names, namesHost,
                 recorder.problem.isEmpty(), recorder.problem, leaf.getNotBefore().toInstant(),
-                leaf.getNotAfter().toInstant(), chain.size());
+                leaf.getNotAfter().toInstant(), chain);
     }
 
     /** Subject alternative DNS names; the subject's CN only when there are none (RFC 6125 6.4.4). */

@@ -1,5 +1,6 @@
 package dev.mxdoctor.smtp;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param trustProblem why it does not, in the validator's words
  * @param names the DNS names the certificate is valid for (subject alternative names, else the CN)
  * @param namesHost whether one of {@code names} matches the MX host name (RFC 6125, leftmost wildcard only)
+ * @param chain the certificates as the server sent them, its own first (what DANE's TLSA records are matched against)
  */
 public record TlsFacts(
         String protocol,
@@ -23,10 +25,11 @@ public record TlsFacts(
         Optional<String> trustProblem,
         Instant notBefore,
         Instant notAfter,
-        int chainLength) {
+        List<X509Certificate> chain) {
 
     public TlsFacts {
         names = List.copyOf(names);
+        chain = List.copyOf(chain);
     }
 
     /** Whether the certificate is outside its validity period at {@code now}. */

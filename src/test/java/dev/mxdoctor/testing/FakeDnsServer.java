@@ -26,9 +26,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
@@ -73,6 +76,7 @@ public final class FakeDnsServer implements AutoCloseable {
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
     private volatile Behaviour defaultBehaviour = Behaviour.ANSWER;
     private volatile Duration latency = Duration.ZERO;
+    private volatile boolean stripDnssec;
     private volatile boolean closed;
 
     private FakeDnsServer(InetSocketAddress bind, List<Zone> zones) throws IOException {
@@ -163,6 +167,15 @@ public final class FakeDnsServer implements AutoCloseable {
     /** Delays every reply by this much (scheduled, so concurrent questions are not serialised). */
     public FakeDnsServer latency(Duration latency) {
         this.latency = latency;
+        return this;
+    }
+
+    /**
+     * Never returns DNSSEC records (signatures, NSEC), even to a query with the DO bit: as a resolver or middlebox
+     * that strips them.
+     */
+    public FakeDnsServer stripDnssec() {
+        this.stripDnssec = true;
         return this;
     }
 
@@ -264,6 +277,11 @@ public final class FakeDnsServer implements AutoCloseable {
         }
         Record question = query.getQuestion();
         response.addRecord(question, Section.QUESTION);
+        OPTRecord opt = query.getOPT();
+        boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0 && !stripDnssec;
+        if (opt != null) {
+            response.addRecord(new OPTRecord(4096, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        }
         switch (behaviour) {
             case SERVFAIL -> {
                 response.getHeader().setRcode(Rcode.SERVFAIL);
@@ -281,11 +299,11 @@ public final class FakeDnsServer implements AutoCloseable {
             }
             default -> {}
         }
-        answer(response, question.getName(), question.getType(), 0);
+        answer(response, question.getName(), question.getType(), 0, dnssecOk);
         return response;
     }
 
-    private void answer(Message response, Name name, int type, int depth) {
+    private void answer(Message response, Name name, int type, int depth, boolean dnssec) {
         Zone zone = zoneFor(name);
         if (zone == null) {
             if (depth == 0) {
@@ -298,6 +316,9 @@ public final class FakeDnsServer implements AutoCloseable {
         if (sr.isSuccessful()) {
             for (RRset set : sr.answers()) {
                 set.rrs(false).forEach(r -> response.addRecord(r, Section.ANSWER));
+                if (dnssec) {
+                    set.sigs().forEach(r -> response.addRecord(r, Section.ANSWER));
+                }
                 if (type == Type.NS) {
                     set.rrs(false).forEach(r -> glue(response, ((NSRecord) r).getTarget()));
                 }
@@ -305,7 +326,10 @@ public final class FakeDnsServer implements AutoCloseable {
         } else if (sr.isCNAME() && depth < 8) {
             CNAMERecord cname = sr.getCNAME();
             response.addRecord(cname, Section.ANSWER);
-            answer(response, cname.getTarget(), type, depth + 1);
+            if (dnssec) {
+                zone.findExactMatch(name, Type.CNAME).sigs().forEach(r -> response.addRecord(r, Section.ANSWER));
+            }
+            answer(response, cname.getTarget(), type, depth + 1, dnssec);
         } else if (sr.isDelegation()) {
             response.getHeader().unsetFlag(Flags.AA);
             sr.getNS().rrs(false).forEach(r -> {
@@ -317,7 +341,71 @@ public final class FakeDnsServer implements AutoCloseable {
                 response.getHeader().setRcode(Rcode.NXDOMAIN);
             }
             response.addRecord(zone.getSOA(), Section.AUTHORITY);
+            if (dnssec) {
+                denial(response, zone, name, sr.isNXDOMAIN());
+            }
         }
+    }
+
+    /**
+     * The proof that goes with a negative answer from a signed zone: the SOA's signature and the NSEC records (with
+     * theirs) showing that the type is absent at the name, or that no name (nor wildcard) covers it.
+     */
+    private static void denial(Message response, Zone zone, Name name, boolean nxdomain) {
+        RRset soa = zone.findExactMatch(zone.getOrigin(), Type.SOA);
+        soa.sigs().forEach(r -> response.addRecord(r, Section.AUTHORITY));
+        List<RRset> nsecs = new ArrayList<>();
+        if (!nxdomain) {
+            RRset own = zone.findExactMatch(name, Type.NSEC);
+            if (own != null) {
+                nsecs.add(own);
+            }
+        } else {
+            Name encloser = name;
+            while (encloser.labels() > zone.getOrigin().labels() && !exists(zone, encloser)) {
+                encloser = new Name(encloser, 1);
+            }
+            for (Name covered : List.of(name, wildcard(encloser))) {
+                RRset cover = covering(zone, covered);
+                if (cover != null && !nsecs.contains(cover)) {
+                    nsecs.add(cover);
+                }
+            }
+        }
+        for (RRset set : nsecs) {
+            set.rrs(false).forEach(r -> response.addRecord(r, Section.AUTHORITY));
+            set.sigs().forEach(r -> response.addRecord(r, Section.AUTHORITY));
+        }
+    }
+
+    private static boolean exists(Zone zone, Name name) {
+        return zone.findExactMatch(name, Type.NSEC) != null;
+    }
+
+    private static Name wildcard(Name encloser) {
+        try {
+            return Name.concatenate(Name.fromConstantString("*"), encloser);
+        } catch (org.xbill.DNS.NameTooLongException e) {
+            return encloser;
+        }
+    }
+
+    /** The NSEC whose owner sorts before {@code name} and whose next name after it (wrapping at the apex). */
+    private static RRset covering(Zone zone, Name name) {
+        for (java.util.Iterator<RRset> it = zone.iterator(); it.hasNext(); ) {
+            RRset set = it.next();
+            if (set.getType() != Type.NSEC) {
+                continue;
+            }
+            NSECRecord nsec = (NSECRecord) set.first();
+            Name owner = nsec.getName();
+            Name next = nsec.getNext();
+            boolean last = next.compareTo(owner) <= 0;
+            if (owner.compareTo(name) < 0 && (name.compareTo(next) < 0 || last)) {
+                return set;
+            }
+        }
+        return null;
     }
 
     private void glue(Message response, Name host) {
