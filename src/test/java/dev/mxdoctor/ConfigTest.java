@@ -59,6 +59,24 @@ class ConfigTest {
     }
 
     @Test
+    void dnssecAnchors_areTheRootsByDefault_andAFileMustHoldDsOrDnskeyRecords(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        assertThat(new String(config().dnssecAnchors(), java.nio.charset.StandardCharsets.US_ASCII))
+                .contains(". IN DS 20326 8 2 E06D44B8").contains(". IN DS 38696 8 2 683D2D0A");
+        java.nio.file.Path good = dir.resolve("anchors");
+        java.nio.file.Files.writeString(good, "example.test. IN DS 44632 13 2 "
+                + "87500CD32C3C333F8E7696B2CE7234E8E426E44D008329A9067FCBC1CC0C6C9E\n");
+        assertThat(new String(config("MXDOCTOR_DNSSEC_ANCHORS", good.toString()).dnssecAnchors(),
+                java.nio.charset.StandardCharsets.US_ASCII)).startsWith("example.test. IN DS 44632");
+        java.nio.file.Path wrong = dir.resolve("not-anchors");
+        java.nio.file.Files.writeString(wrong, "example.test. IN A 192.0.2.1\n");
+        assertThatThrownBy(() -> config("MXDOCTOR_DNSSEC_ANCHORS", wrong.toString()))
+                .hasMessageContaining("MXDOCTOR_DNSSEC_ANCHORS: the DNSSEC trust anchors hold no DS or DNSKEY record");
+        assertThatThrownBy(() -> config("MXDOCTOR_DNSSEC_ANCHORS", dir.resolve("missing").toString()))
+                .hasMessageContaining("is not a readable file; expected a file of DS or DNSKEY records");
+    }
+
+    @Test
     void effective_showsDefaultsAndMasksTheDatabasePassword() {
         var effective = config("MXDOCTOR_DB", "jdbc:postgresql://db/mx?user=mx&password=hunter2").effective();
         assertThat(effective).containsEntry("MXDOCTOR_TIMEOUT", "60s").containsEntry("MXDOCTOR_SMTP_PORT", "25")

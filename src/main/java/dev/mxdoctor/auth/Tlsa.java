@@ -140,7 +140,7 @@ public record Tlsa(int usage, int selector, int matching, byte[] data) {
                 }
             }
         }
-        String presented = endEntity(chain.get(0)).full();
+        String presented = endEntity(chain.get(0)).toString();
         if (taMatchedElsewhere) {
             return new Outcome.Mismatch("a DANE-TA record matches a certificate of the chain, but "
                     + (namesHost ? "the chain does not lead from it to the server's certificate"

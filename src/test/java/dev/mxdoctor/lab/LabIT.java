@@ -179,6 +179,7 @@ class LabIT {
         "blocklist blocked.lab.test         | failing      | DOMAIN_BLOCKLISTED",
         "auth healthy.lab.test lab          | ok           | !DKIM_KEY_MISSING",
         "auth backup.lab.test               | failing      | SPF_ALL_PERMISSIVE",
+        "auth stale.dane.lab.test           | failing      | DANE_TLSA_MISMATCH",
     })
     void scenario_verdictAndKeyFinding_twiceOnEachHistory(String command, String status, String finding)
             throws Exception {
@@ -242,8 +243,37 @@ class LabIT {
     void auth_healthy_readsEveryRecordFromTheRealBind() throws Exception {
         Result r = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "auth", "healthy.lab.test", "lab");
         assertThat(r.summary()).isEqualTo("healthy.lab.test: SPF: ok (1 of 10 look-ups, -all); DMARC: p=reject; "
-                + "DKIM: lab (2048-bit RSA); MTA-STS: none; TLS-RPT: reports to mailto:tlsrpt@healthy.lab.test.");
+                + "DKIM: lab (2048-bit RSA); MTA-STS: none; TLS-RPT: reports to mailto:tlsrpt@healthy.lab.test; "
+                + "DANE: mx-healthy.lab.test no TLSA.");
         assertThat(r.json.getAsJsonArray("records").toString()).contains("lab._domainkey.healthy.lab.test.");
+    }
+
+    /**
+     * DANE on BIND's signed zone (dnssec-signzone, the key made at lab start, its DS record as mxdoctor's trust
+     * anchor): the TLSA record of the healthy Postfix's key matches what it presents after STARTTLS; a record of
+     * another key is the critical mismatch, with the record to publish computed from the certificate served.
+     */
+    @Test
+    void auth_dane_validatesBindsSignedZone_andComparesTheRealPostfixCertificate() throws Exception {
+        Result good = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "auth", "dane.lab.test");
+        assertThat(good.summary()).contains("DANE: mx.dane.lab.test TLSA secure and matching.");
+        assertThat(good.codes()).noneMatch(c -> c.startsWith("DANE_"));
+        assertThat(good.json.getAsJsonArray("dns").asList().stream().map(JsonElement::getAsJsonObject)
+                .filter(x -> x.get("question").getAsString().equals("_25._tcp.mx.dane.lab.test. TLSA")))
+                .singleElement().satisfies(x -> assertThat(x.get("ad").getAsBoolean()).isTrue());
+        String spki = new String(new ProcessBuilder("sh", "-c", "openssl x509 -in lab/run/tls/mx-healthy.pem -noout "
+                + "-pubkey | openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1").start().getInputStream()
+                .readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        Result stale = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "auth", "stale.dane.lab.test");
+        JsonObject mismatch = stale.json.getAsJsonArray("findings").asList().stream().map(JsonElement::getAsJsonObject)
+                .filter(f -> f.get("code").getAsString().equals("DANE_TLSA_MISMATCH")).findFirst().orElseThrow();
+        assertThat(mismatch.get("detail").getAsString()).contains("IN TLSA 3 1 1 " + spki + "`");
+        // With the root's anchors instead of the lab's, the lab's BIND (authoritative only) has no signed root to
+        // give: the resolver is named as what stops validation, and the domain is not blamed.
+        Result unanchored = mxdoctor(Map.of("MXDOCTOR_DB", "none", "MXDOCTOR_DNSSEC_ANCHORS", ""), "auth",
+                "stale.dane.lab.test");
+        assertThat(unanchored.codes()).contains("DANE_UNVERIFIED").doesNotContain("DANE_TLSA_MISMATCH",
+                "DANE_DNSSEC_BOGUS");
     }
 
     /** The open-relay test on the lab's real Postfix: off by default; finds the open relay, and not the closed ones. */

@@ -66,6 +66,44 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * A certificate for {@code dnsName} issued by a CA made for it: the chain as a server sends it, its own
+     * certificate first, then the CA's.
+     */
+    public static List<java.security.cert.X509Certificate> issued(Path dir, String caName, String dnsName) {
+        try {
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Path ca = dir.resolve(caName + ".p12");
+            Path leaf = dir.resolve(dnsName + ".p12");
+            Path csr = dir.resolve(dnsName + ".csr");
+            Path caPem = dir.resolve(caName + ".pem");
+            Path leafPem = dir.resolve(dnsName + "-issued.pem");
+            run(List.of(keytool, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                    "CN=" + caName, "-ext", "bc:c", "-validity", "30", "-keystore", ca.toString(), "-storetype",
+                    "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
+            run(List.of(keytool, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass",
+                    PASSWORD, "-file", caPem.toString()));
+            run(List.of(keytool, "-genkeypair", "-alias", "mx", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                    "CN=" + dnsName, "-validity", "30", "-keystore", leaf.toString(), "-storetype", "PKCS12",
+                    "-storepass", PASSWORD, "-keypass", PASSWORD));
+            run(List.of(keytool, "-certreq", "-alias", "mx", "-keystore", leaf.toString(), "-storepass", PASSWORD,
+                    "-file", csr.toString()));
+            run(List.of(keytool, "-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD,
+                    "-infile", csr.toString(), "-outfile", leafPem.toString(), "-rfc", "-ext", "SAN=dns:" + dnsName,
+                    "-validity", "30"));
+            java.security.cert.CertificateFactory f = java.security.cert.CertificateFactory.getInstance("X.509");
+            List<java.security.cert.X509Certificate> chain = new ArrayList<>();
+            for (Path pem : List.of(leafPem, caPem)) {
+                try (InputStream in = Files.newInputStream(pem)) {
+                    chain.add((java.security.cert.X509Certificate) f.generateCertificate(in));
+                }
+            }
+            return chain;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("could not make a test certificate chain: " + e.getMessage(), e);
+        }
+    }
+
     private static void run(List<String> command) throws IOException {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
