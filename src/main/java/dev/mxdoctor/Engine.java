@@ -132,7 +132,7 @@ public final class Engine implements AutoCloseable {
         Duration timeout = asked.compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : asked;
         return switch (invocation.request()) {
             case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), Optional.of(smtp()), executor,
-                    clock, System::nanoTime).run(mx, timeout, progress);
+                    clock, System::nanoTime, Optional.of(validating())).run(mx, timeout, progress);
             case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor,
                     clock, System::nanoTime, new SplittableRandom(), config.dnsbls().senders()).run(t, timeout,
                     progress);

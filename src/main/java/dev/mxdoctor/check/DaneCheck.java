@@ -1,8 +1,11 @@
 package dev.mxdoctor.check;
 
 import dev.mxdoctor.auth.Tlsa;
+import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.FindingCode;
+import dev.mxdoctor.diagnosis.Severity;
+import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
 import dev.mxdoctor.dns.ValidatingDnsClient;
@@ -307,6 +310,56 @@ final class DaneCheck {
                 + r.query().describe() + " fails DNSSEC validation (" + reason + "): every validating resolver "
                 + "answers SERVFAIL for it, so senders that validate, those using DANE among them, cannot look up "
                 + host + " and queue the mail.").withEvidence(reason);
+    }
+
+    /**
+     * For {@code mx}: what its probes already saw on each address, so that DANE is judged without a second
+     * connection. An address dialled once for several MX names answers for all of them.
+     */
+    static Handshaker fromProbes(List<AddressProbe> probes) {
+        return (host, address, deadline) -> {
+            String a = address.getHostAddress();
+            Optional<AddressProbe> seen = probes.stream().filter(p -> p.address().equals(a)
+                    && p.host().equalsIgnoreCase(host)).findFirst()
+                    .or(() -> probes.stream().filter(p -> p.address().equals(a)).findFirst());
+            if (seen.isEmpty()) {
+                return new Presented.Unreached("not probed");
+            }
+            AddressProbe p = seen.get();
+            if (p.tls().isPresent()) {
+                return new Presented.Tls(p.tls().get());
+            }
+            if (p.tlsFailure().isPresent()) {
+                return new Presented.NoTls("STARTTLS failed (" + p.tlsFailure().get() + ")");
+            }
+            if (p.capabilities().isPresent() && !p.capabilities().get().has("STARTTLS")) {
+                return new Presented.NoTls("it does not offer STARTTLS");
+            }
+            return new Presented.Unreached(p.failure().orElse(p.outcome().label()));
+        };
+    }
+
+    /**
+     * {@code mx}'s verdict with DANE: a host that DANE senders will not deliver to makes mail to the domain fail for
+     * them, however well it goes for everyone else.
+     */
+    static Verdict verdict(Verdict without, String domain, List<Finding> findings) {
+        Optional<Finding> blocking = findings.stream().filter(f -> f.severity() == Severity.CRITICAL
+                && (f.code() == FindingCode.DANE_TLSA_MISMATCH || f.code() == FindingCode.DANE_TLS_UNAVAILABLE
+                || f.code() == FindingCode.DANE_DNSSEC_BOGUS)).findFirst();
+        if (blocking.isEmpty() || without.status() == Verdict.Status.FAILING) {
+            return without;
+        }
+        Finding f = blocking.get();
+        String why = switch (f.code()) {
+            case DANE_TLSA_MISMATCH -> "the TLSA records of " + f.host() + " do not match the certificate it "
+                    + "presents";
+            case DANE_TLS_UNAVAILABLE -> f.host() + " publishes TLSA records but STARTTLS does not work there";
+            default -> "DNSSEC validation fails for " + f.host();
+        };
+        return new Verdict(Verdict.Status.FAILING, "Mail to " + domain + " fails from senders that use DANE: " + why
+                + ", so they queue it and bounce it in the end. Senders without DANE are not affected: "
+                + without.summary());
     }
 
     /** The real handshaker: greeting, EHLO, STARTTLS, the handshake, QUIT; never MAIL. */

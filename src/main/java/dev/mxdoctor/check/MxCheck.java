@@ -15,6 +15,7 @@ import dev.mxdoctor.diagnosis.Verdict;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
+import dev.mxdoctor.dns.ValidatingDnsClient;
 import dev.mxdoctor.report.ErrorId;
 import dev.mxdoctor.report.Report;
 import java.net.InetSocketAddress;
@@ -52,10 +53,21 @@ public final class MxCheck {
     private final ExecutorService executor;
     private final Clock clock;
     private final LongSupplier nanoTime;
+    private final Optional<ValidatingDnsClient> dane;
 
     /** @param smtp how to probe port 25; empty for the DNS part alone */
     public MxCheck(DnsClient dns, Resolvers resolvers, int nameServerPort, Optional<SmtpSettings> smtp,
             ExecutorService executor, Clock clock, LongSupplier nanoTime) {
+        this(dns, resolvers, nameServerPort, smtp, executor, clock, nanoTime, Optional.empty());
+    }
+
+    /**
+     * @param dane validates the TLSA records of MX hosts that publish them, to compare with the certificates the
+     *     probes saw; empty to leave DANE to {@code auth}
+     */
+    public MxCheck(DnsClient dns, Resolvers resolvers, int nameServerPort, Optional<SmtpSettings> smtp,
+            ExecutorService executor, Clock clock, LongSupplier nanoTime, Optional<ValidatingDnsClient> dane) {
+        this.dane = dane;
         this.dns = dns;
         this.resolvers = resolvers;
         this.nameServers = new NameServerComparison(nameServerPort, resolvers::mayAskNameServer);
@@ -80,7 +92,7 @@ public final class MxCheck {
         progress.update("Looking up MX for " + request.domain().display() + "…");
         PolicySummary policy = new PolicySummary(trace, servers, domain);
         MxEvidence evidence = resolve(domain, servers, trace, deadline, progress);
-        policy.mxHost(evidence.hosts().stream().filter(h -> !h.implicit()).map(MxEvidence.Host::name).findFirst());
+        policy.mxHosts(evidence.hosts().stream().filter(h -> !h.implicit()).map(MxEvidence.Host::name).toList());
         TranscriptRecorder transcript = new TranscriptRecorder(nanoTime, start);
         Optional<AddressProbe> control = Optional.empty();
         if (smtp.isPresent()) {
@@ -91,11 +103,23 @@ public final class MxCheck {
         }
         List<Finding> findings = findings(evidence, control, clock.instant(),
                 smtp.map(x -> x.timeouts().slowGreeting()).orElse(Duration.ZERO));
-        Verdict verdict = MxVerdict.of(evidence, findings);
-        String policyLine = evidence.nullMx() ? "" : policy.line(deadline);
+        List<Report.DnsExchange> exchanges = new ArrayList<>();
+        Optional<DaneCheck.Result> daneResult = Optional.empty();
+        // Only where a host publishes TLSA (few do) is DANE validated, from the certificates the probes already saw.
+        if (dane.isPresent() && smtp.isPresent() && !evidence.nullMx() && policy.tlsaPublished(deadline)) {
+            DnsTrace validated = new DnsTrace(dane.get(), nanoTime, start);
+            daneResult = Optional.of(new DaneCheck(validated, dane.get(),
+                    Optional.of(DaneCheck.fromProbes(evidence.probes())), executor).run(domain, servers, deadline));
+            findings.addAll(daneResult.get().findings());
+            exchanges.addAll(validated.exchanges());
+        }
+        Verdict verdict = DaneCheck.verdict(MxVerdict.of(evidence, findings), domain, findings);
+        String policyLine = evidence.nullMx() ? "" : policy.line(deadline, daneResult.map(DaneCheck.Result::summary));
+        exchanges.addAll(trace.exchanges());
+        exchanges.sort(java.util.Comparator.comparingLong(Report.DnsExchange::atMs));
         return new Report("mx", domain, request.domain().display(), Resolvers.describe(servers), started,
                 (nanoTime.getAsLong() - start) / 1_000_000, verdict, findings, table(evidence), List.of(),
-                transcript.lines(), trace.exchanges(), List.of(), policyLine);
+                transcript.lines(), exchanges, List.of(), policyLine);
     }
 
     /** Runs the DNS part of an mx check and returns what it saw; smtptest builds on it. */

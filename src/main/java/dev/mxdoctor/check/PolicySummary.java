@@ -23,7 +23,7 @@ final class PolicySummary {
     private final CompletableFuture<DnsResult> spf;
     private final CompletableFuture<DnsResult> dmarc;
     private final CompletableFuture<DnsResult> mtaSts;
-    private Optional<CompletableFuture<DnsResult>> tlsa = Optional.empty();
+    private List<CompletableFuture<DnsResult>> tlsa = List.of();
 
     /** Asks for the TXT records at once (they are answered while the MX hosts are looked up and probed). */
     PolicySummary(DnsTrace trace, List<InetSocketAddress> servers, String domain) {
@@ -39,23 +39,33 @@ final class PolicySummary {
         return trace.query(DnsQuery.recursive(servers, Name.fromConstantString(name + "."), type));
     }
 
-    /** Asks for the first MX host's TLSA record (DANE for SMTP, RFC 7672). */
-    void mxHost(Optional<String> host) {
-        tlsa = host.map(h -> ask("_25._tcp." + h, Type.TLSA));
+    /** Asks for the MX hosts' TLSA records (DANE for SMTP, RFC 7672), all at once. */
+    void mxHosts(List<String> hosts) {
+        tlsa = hosts.stream().distinct().map(h -> ask("_25._tcp." + h, Type.TLSA)).toList();
     }
 
-    /** "SPF yes · DMARC p=reject · MTA-STS yes · DANE TLSA no (auth example.com reads them)". */
-    String line(Deadline deadline) {
+    /** Whether any MX host publishes TLSA records (as the resolver says, unvalidated). */
+    boolean tlsaPublished(Deadline deadline) {
+        return tlsa.stream().anyMatch(f -> !await(f, deadline).records(Type.TLSA).isEmpty());
+    }
+
+    /**
+     * "SPF yes · DMARC p=reject · MTA-STS yes · DANE no (auth example.com reads them)".
+     *
+     * @param dane what the DANE check said ("DANE: mx1… TLSA secure and matching"), when it ran
+     */
+    String line(Deadline deadline, Optional<String> dane) {
         List<String> spfRecords = txt(spf, deadline).stream().filter(t -> t.toLowerCase(Locale.ROOT)
                 .startsWith("v=spf1")).toList();
         String spfSaid = spfRecords.isEmpty() ? "none" : spfRecords.size() > 1 ? spfRecords.size() + " records" : "yes";
         Optional<String> policy = txt(dmarc, deadline).stream().filter(t -> t.startsWith("v=DMARC1")).findFirst()
                 .map(t -> t.replaceAll("(?s).*;\\s*p\\s*=\\s*([A-Za-z]+).*", "p=$1"));
         boolean sts = txt(mtaSts, deadline).stream().anyMatch(t -> t.startsWith("v=STSv1"));
-        String dane = tlsa.map(f -> await(f, deadline).records(Type.TLSA).isEmpty() ? "no" : "TLSA published")
-                .orElse("no");
+        String daneSaid = dane.map(d -> d.replaceFirst("^DANE: ", ""))
+                .orElse(tlsaPublished(deadline) ? "TLSA published" : "no");
         return "SPF " + spfSaid + " · DMARC " + policy.map(p -> p.startsWith("p=") ? p : "yes").orElse("none")
-                + " · MTA-STS " + (sts ? "yes" : "none") + " · DANE " + dane + " (auth " + domain + " reads them)";
+                + " · MTA-STS " + (sts ? "yes" : "none") + " · DANE " + daneSaid + " (auth " + domain
+                + " reads them)";
     }
 
     private List<String> txt(CompletableFuture<DnsResult> f, Deadline deadline) {

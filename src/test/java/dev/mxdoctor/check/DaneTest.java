@@ -43,11 +43,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The DANE part of {@code auth}: zones signed for the test (a test trust anchor, validated by dnsjava's validating
+ * DANE in {@code auth} and {@code mx}: zones signed for the test (a test trust anchor, validated by dnsjava's validating
  * resolver), in-process mail servers presenting a test certificate over STARTTLS, and TLSA records that match it,
  * do not, or cannot be trusted.
  */
-class AuthDaneTest {
+class DaneTest {
 
     private static final Timeouts FAST = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2),
             Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5));
@@ -111,6 +111,44 @@ class AuthDaneTest {
         new TextReport(false).render(r);
         assertThat(dev.mxdoctor.diagnosis.VerdictInvariants.violations(r.verdict(), r.findings())).isEmpty();
         return r;
+    }
+
+    private static Report mx(String domain) throws Exception {
+        SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")),
+                p -> true)), TlsSettings.load(Optional.empty()), FAST, Pinger.DISABLED, smtp.get(0).port(),
+                "mxdoctor.test", "postmaster@mxdoctor.test", false, List.of(), Optional.empty());
+        Report r = new MxCheck(new UpstreamDnsClient(Duration.ofMillis(500), 1, executor, System::nanoTime),
+                new Resolvers(List.of(dns.address()), Resolvers.policy(List.of(Cidr.parse("127.0.0.0/8")),
+                List.of())), dns.port(), Optional.of(settings), executor, Clock.systemUTC(), System::nanoTime,
+                Optional.of(validating)).run((Request.Mx) new CommandParser().parse("mx " + domain).request(),
+                Duration.ofSeconds(10), Progress.NONE);
+        JsonReport.render(r);
+        assertThat(dev.mxdoctor.diagnosis.VerdictInvariants.violations(r.verdict(), r.findings())).isEmpty();
+        return r;
+    }
+
+    @Test
+    void mx_comparesTheCertificateItsProbeSaw_andFailsForDaneSendersOnAMismatch() throws Exception {
+        int before = smtp.get(0).connections();
+        Report r = mx("wrong.dane.test");
+        assertThat(smtp.get(0).connections() - before).as("one connection: the probe's").isEqualTo(1);
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
+        assertThat(r.verdict().summary()).startsWith("Mail to wrong.dane.test fails from senders that use DANE: the "
+                + "TLSA records of mx.wrong.dane.test do not match the certificate it presents").contains("Senders "
+                + "without DANE are not affected: ");
+        assertThat(dane(r)).extracting(Finding::code).containsExactly(FindingCode.DANE_TLSA_MISMATCH);
+        assertThat(r.policy()).contains("DANE mx.wrong.dane.test TLSA secure, 1 of 1 addresses not matching");
+    }
+
+    @Test
+    void mx_saysWhenDaneMatches_andAsksNothingValidatedWhereNoTlsaIsPublished() throws Exception {
+        Report good = mx("good.dane.test");
+        assertThat(dane(good)).isEmpty();
+        assertThat(good.verdict().status()).isEqualTo(Status.OK);
+        assertThat(good.policy()).contains("DANE mx.good.dane.test TLSA secure and matching");
+        Report none = mx("none.dane.test");
+        assertThat(none.policy()).contains("DANE no (auth none.dane.test reads them)");
+        assertThat(none.dns()).noneMatch(x -> x.authenticated());
     }
 
     private static List<Finding> dane(Report r) {
