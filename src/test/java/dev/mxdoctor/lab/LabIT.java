@@ -180,6 +180,8 @@ class LabIT {
         "auth healthy.lab.test lab          | ok           | !DKIM_KEY_MISSING",
         "auth backup.lab.test               | failing      | SPF_ALL_PERMISSIVE",
         "auth stale.dane.lab.test           | failing      | DANE_TLSA_MISMATCH",
+        "mx stale.dane.lab.test             | failing      | DANE_TLSA_MISMATCH",
+        "mx dane.lab.test                   | ok           | !DANE_TLSA_MISMATCH",
     })
     void scenario_verdictAndKeyFinding_twiceOnEachHistory(String command, String status, String finding)
             throws Exception {
