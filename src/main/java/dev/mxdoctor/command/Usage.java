@@ -30,8 +30,9 @@ public final class Usage {
                 "blocklist 192.0.2.25"));
         COMMANDS.put("auth", new Entry("auth <domain> [dkim-selector ...] [ip <address>] [@resolver]",
                 "SPF (syntax, the 10 look-up limit with what spends it, void look-ups, all), DMARC (with the "
-                        + "organisational domain, tags, report authorisation), DKIM keys, MTA-STS and TLS-RPT, as "
-                        + "receivers read them; with ip, the SPF result for mail from that address.",
+                        + "organisational domain, tags, report authorisation), DKIM keys, MTA-STS, TLS-RPT and DANE "
+                        + "(TLSA DNSSEC-validated and compared with each MX host's certificate), as receivers and "
+                        + "senders read them; with ip, the SPF result for mail from that address.",
                 "auth example.com selector1"));
         COMMANDS.put("relaytest", new Entry("relaytest <host | domain> [@resolver]",
                 "The open-relay test on a domain's MX hosts (or one host): outside sender to outside recipient in "
