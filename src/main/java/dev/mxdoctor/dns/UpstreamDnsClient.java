@@ -48,21 +48,36 @@ public final class UpstreamDnsClient implements DnsClient {
 
     @Override
     public CompletableFuture<DnsResult> query(DnsQuery query) {
-        return attempt(query, 0, nanoTime.getAsLong());
+        return attempt(query, 0, nanoTime.getAsLong(), Optional.empty());
     }
 
-    private CompletableFuture<DnsResult> attempt(DnsQuery query, int attemptNo, long startedNanos) {
+    /**
+     * Tries the servers in order, as a stub resolver does: on silence after its attempts, and on a failure (SERVFAIL,
+     * REFUSED, an unreachable port, a malformed reply), the next server is asked. When every server failed, the first
+     * failure that came with a reason is the outcome: it says more than the last server's silence.
+     */
+    private CompletableFuture<DnsResult> attempt(DnsQuery query, int attemptNo, long startedNanos,
+            Optional<DnsResult> firstFailure) {
         List<InetSocketAddress> servers = query.servers();
         int serverIndex = attemptNo / attemptsPerServer;
         if (serverIndex >= servers.size()) {
-            return CompletableFuture.completedFuture(new DnsResult.TimedOut(
-                    query, Duration.ofNanos(nanoTime.getAsLong() - startedNanos), attemptNo));
+            return CompletableFuture.completedFuture(firstFailure.orElseGet(() -> new DnsResult.TimedOut(
+                    query, Duration.ofNanos(nanoTime.getAsLong() - startedNanos), attemptNo)));
         }
         InetSocketAddress server = servers.get(serverIndex);
         return exchange(query, server, false)
-                .thenCompose(result -> result == null
-                        ? attempt(query, attemptNo + 1, startedNanos)
-                        : CompletableFuture.completedFuture(result));
+                .thenCompose(result -> {
+                    if (result == null) {
+                        return attempt(query, attemptNo + 1, startedNanos, firstFailure);
+                    }
+                    boolean failed = result instanceof DnsResult.ServFail || result instanceof DnsResult.Refused
+                            || result instanceof DnsResult.Failed;
+                    if (failed && serverIndex + 1 < servers.size()) {
+                        return attempt(query, (serverIndex + 1) * attemptsPerServer, startedNanos,
+                                firstFailure.or(() -> Optional.of(result)));
+                    }
+                    return CompletableFuture.completedFuture(failed ? firstFailure.orElse(result) : result);
+                });
     }
 
     /** One attempt at one server; completes with null when the server stayed silent. */

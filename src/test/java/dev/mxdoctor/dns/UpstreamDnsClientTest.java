@@ -142,6 +142,31 @@ class UpstreamDnsClientTest {
     }
 
     @Test
+    void query_firstServerFailing_failsOverToTheNext_andAllFailing_keepsTheFirstReason() throws Exception {
+        int closedPort;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        InetSocketAddress closed = new InetSocketAddress("127.0.0.1", closedPort);
+        try (FakeDnsServer servfail = FakeDnsServer.start(Zones.zone("example.test"))
+                .behaveByDefault(FakeDnsServer.Behaviour.SERVFAIL);
+                FakeDnsServer refusing = FakeDnsServer.start(Zones.zone("example.test"))
+                        .behaveByDefault(FakeDnsServer.Behaviour.REFUSED)) {
+            Name name = Name.fromConstantString("example.test.");
+            for (InetSocketAddress first : List.of(servfail.address(), refusing.address(), closed)) {
+                DnsResult r = client.query(DnsQuery.recursive(List.of(first, server.address()), name, Type.MX))
+                        .join();
+                assertThat(r).as("first " + first).isInstanceOf(DnsResult.Answer.class);
+                assertThat(r.reply().orElseThrow().server()).isEqualTo(server.address());
+            }
+            DnsResult all = client.query(DnsQuery.recursive(List.of(servfail.address(), refusing.address()), name,
+                    Type.MX)).join();
+            assertThat(all).isInstanceOf(DnsResult.ServFail.class);
+            assertThat(refusing.questions()).hasSize(2); // asked after the SERVFAIL, both times it came second
+        }
+    }
+
+    @Test
     void query_nonRecursive_clearsTheRdFlag() {
         client.query(DnsQuery.authoritative(server.address(), Name.fromConstantString("example.test."), Type.MX))
                 .join();
