@@ -42,7 +42,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
         root.addAppender(console);
         context.getLogger("dev.mxdoctor").setLevel(level(System.getenv("MXDOCTOR_LOG_LEVEL")));
         // dnsjava's validator warns, with a stack trace, about every bogus signature: that is a finding in the
-        // report (DANE_DNSSEC_BOGUS), not a fault of the process.
+        // report (DNSSEC_BOGUS), not a fault of the process.
         context.getLogger("org.xbill.DNS.dnssec").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

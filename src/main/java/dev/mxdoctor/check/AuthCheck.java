@@ -820,7 +820,7 @@ public final class AuthCheck {
                         + "presents, so senders that use DANE do not deliver to it";
                 case DANE_TLS_UNAVAILABLE -> first.host() + " publishes TLSA records but STARTTLS does not work "
                         + "there, so senders that use DANE do not deliver to it";
-                case DANE_DNSSEC_BOGUS -> "DNSSEC validation fails for " + first.host() + ", so senders whose "
+                case DNSSEC_BOGUS -> "DNSSEC validation fails for " + first.host() + ", so senders whose "
                         + "resolvers validate cannot look it up and queue the mail";
                 default -> first.title().toLowerCase(Locale.ROOT);
             };

@@ -306,7 +306,7 @@ final class DaneCheck {
 
     private static Finding bogus(String host, DnsResult r) {
         String reason = ValidatingDnsClient.bogusReason(r).orElse("no reason given");
-        return Finding.of(FindingCode.DANE_DNSSEC_BOGUS, Finding.Stage.DNS, host, "The answer to "
+        return Finding.of(FindingCode.DNSSEC_BOGUS, Finding.Stage.DNS, host, "The answer to "
                 + r.query().describe() + " fails DNSSEC validation (" + reason + "): every validating resolver "
                 + "answers SERVFAIL for it, so senders that validate, those using DANE among them, cannot look up "
                 + host + " and queue the mail.").withEvidence(reason);
@@ -346,7 +346,7 @@ final class DaneCheck {
     static Verdict verdict(Verdict without, String domain, List<Finding> findings) {
         Optional<Finding> blocking = findings.stream().filter(f -> f.severity() == Severity.CRITICAL
                 && (f.code() == FindingCode.DANE_TLSA_MISMATCH || f.code() == FindingCode.DANE_TLS_UNAVAILABLE
-                || f.code() == FindingCode.DANE_DNSSEC_BOGUS)).findFirst();
+                || f.code() == FindingCode.DNSSEC_BOGUS)).findFirst();
         if (blocking.isEmpty() || without.status() == Verdict.Status.FAILING) {
             return without;
         }

@@ -49,6 +49,7 @@ public final class MxCheck {
     private final DnsClient dns;
     private final Resolvers resolvers;
     private final NameServerComparison nameServers;
+    private final DelegationWalk delegation;
     private final Optional<SmtpSettings> smtp;
     private final ExecutorService executor;
     private final Clock clock;
@@ -71,6 +72,7 @@ public final class MxCheck {
         this.dns = dns;
         this.resolvers = resolvers;
         this.nameServers = new NameServerComparison(nameServerPort, resolvers::mayAskNameServer);
+        this.delegation = new DelegationWalk(nameServerPort, resolvers::mayAskNameServer);
         this.smtp = smtp;
         this.executor = executor;
         this.clock = clock;
@@ -157,6 +159,14 @@ public final class MxCheck {
             CompletableFuture<DnsResult> nsFuture, DnsTrace trace, Deadline deadline, Progress progress) {
         String resolver = Resolvers.describe(servers);
         DnsStatus mxStatus = DnsStatuses.of(mx);
+        if (mx instanceof DnsResult.ServFail || mx instanceof DnsResult.Referral
+                || mx instanceof DnsResult.TimedOut) {
+            // Whose failure is it? Every resolver's (the domain's servers), or this one's: ask the servers directly.
+            progress.update("The resolver could not answer for " + domain + "; following the delegation…");
+            DelegationWalk.Result walked = delegation.walk(name, mx, servers, trace, deadline);
+            return new MxEvidence(domain, resolver, mxStatus, List.of(), false, Optional.empty(), walked.servers(),
+                    Optional.of(walked.delegation()));
+        }
         if (!(mx instanceof DnsResult.Answer) && !(mx instanceof DnsResult.NoData)) {
             return new MxEvidence(domain, resolver, mxStatus, List.of(), false, Optional.empty(), List.of());
         }

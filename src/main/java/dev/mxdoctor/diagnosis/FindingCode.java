@@ -22,10 +22,20 @@ public enum FindingCode {
     DNS_SERVFAIL(Group.DNS, ERROR, "The resolver could not answer (SERVFAIL)",
             "The resolver answered SERVFAIL: it could not get an answer from the domain's name servers. "
                     + "Common causes are broken DNSSEC signatures, unreachable or lame name servers. Senders "
-                    + "queue the mail and retry, so delivery is delayed, not refused.",
-            "Ask the domain's name servers directly (`dns <domain> NS`, then `dig @ns <domain> MX`) and check "
-                    + "DNSSEC (a validating and a non-validating resolver disagreeing points at signatures).",
+                    + "queue the mail and retry, so delivery is delayed, not refused. mxdoctor then tells which: it "
+                    + "asks again with DNSSEC checking disabled (an answer means `DNSSEC_BOGUS`) and follows the "
+                    + "delegation itself, asking each of the domain's name servers (the walk is the evidence).",
+            "Follow the finding that names the cause (`DNSSEC_BOGUS`, `DNS_NS_UNRESPONSIVE`); when the domain's "
+                    + "servers answer directly, the resolver is at fault: ask through another one.",
             "RFC 5321 5.1", "RFC 1035 4.1.1"),
+    DNSSEC_BOGUS(Group.DNS, CRITICAL, "DNSSEC validation fails",
+            "An answer about the domain (its MX records, a mail host's addresses, its TLSA records) fails "
+                    + "DNSSEC validation: expired or missing signatures, or keys that do not match the DS "
+                    + "record at the parent. Every validating resolver answers SERVFAIL, so senders whose resolvers "
+                    + "validate (a large share of mail) cannot deliver at all, DANE or not.",
+            "Re-sign the zone (check the signer's cron or key rollover), or make the DS records at the parent "
+                    + "(registrar) match the zone's key-signing key; check with `dig +dnssec` and a DNSSEC analyser.",
+            "RFC 4035 5", "RFC 7672 2.1.1"),
     DNS_TIMEOUT(Group.DNS, ERROR, "DNS look-up timed out",
             "No answer arrived from the resolver within the deadline, after retries. The domain's name servers "
                     + "may be down or unreachable, or the resolver mxdoctor uses may be.",
@@ -38,7 +48,8 @@ public enum FindingCode {
             "RFC 1035 4.1.1"),
     DNS_REFERRAL(Group.DNS, ERROR, "The resolver answered with a referral",
             "The server handed back a referral (NS records, no answer): it is not doing recursion for mxdoctor, "
-                    + "so it cannot be used as a resolver.",
+                    + "so it cannot be used as a resolver. mxdoctor follows the referral itself, so the report "
+                    + "still says whether the domain's name servers answer.",
             "Use a recursive resolver (MXDOCTOR_DNS or @resolver); ask authoritative servers only with `dns`.",
             "RFC 1034 4.3.1"),
     DNS_ERROR(Group.DNS, ERROR, "The DNS look-up failed",
@@ -55,8 +66,11 @@ public enum FindingCode {
                     + "after a provider move, update the delegation at the registrar.",
             "RFC 1034 4.3.5", "RFC 1996"),
     DNS_NS_UNRESPONSIVE(Group.DNS, WARNING, "A name server of the zone does not answer",
-            "One of the zone's name servers, asked directly, did not answer or refused. Resolvers fail over, "
-                    + "but look-ups get slower and a second failure makes the domain unreachable.",
+            "One of the zone's name servers, asked directly, did not answer, or is lame: named for the zone, it "
+                    + "refuses it or answers with a referral. Resolvers fail over, but look-ups get slower and a "
+                    + "second failure makes the domain unreachable. When the resolver failed, mxdoctor follows the "
+                    + "delegation itself (as `dig +trace`): if no server the zone is delegated to answers, every "
+                    + "resolver fails alike and the finding is critical.",
             "Fix or remove the name server from the delegation (parent zone and the zone's own NS records).",
             "RFC 1034 4.3.5", "RFC 2182"),
     // MX
@@ -467,14 +481,6 @@ public enum FindingCode {
             "Turn STARTTLS back on (or fix the certificate and key the server loads), or withdraw the TLSA records "
                     + "first and wait out their TTL before switching TLS off.",
             "RFC 7672 2.2"),
-    DANE_DNSSEC_BOGUS(Group.POLICY, CRITICAL, "DNSSEC validation fails",
-            "An answer on the way to the TLSA records (the MX records, a host's addresses, or the TLSA records) "
-                    + "fails DNSSEC validation: expired or missing signatures, or keys that do not match the DS "
-                    + "record at the parent. Every validating resolver answers SERVFAIL, so senders whose resolvers "
-                    + "validate (a large share of mail) cannot deliver at all, DANE or not.",
-            "Re-sign the zone (check the signer's cron or key rollover), or make the DS records at the parent "
-                    + "(registrar) match the zone's key-signing key; check with `dig +dnssec` and a DNSSEC analyser.",
-            "RFC 4035 5", "RFC 7672 2.1.1"),
     DANE_TLSA_INSECURE(Group.POLICY, WARNING, "TLSA records that DANE senders cannot use",
             "TLSA records are published for an MX host, but some answer leading to them (the domain's MX records, the "
                     + "host's addresses, or the TLSA records) is not DNSSEC-signed with a chain of trust from the root: "

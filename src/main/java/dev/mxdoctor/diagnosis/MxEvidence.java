@@ -12,6 +12,9 @@ import java.util.OptionalLong;
  * @param hosts MX hosts in preference order (the implicit MX when there are no MX records); never the null MX
  * @param nullMx whether an {@code MX 0 .} record was among the answers
  * @param implicitLookup the domain's own address look-up when it has no MX records
+ * @param nameServers the zone's name servers asked directly (when the resolver failed: the servers the delegation
+ *     leads to)
+ * @param delegation the delegation as mxdoctor walked it itself, when the resolver could not answer
  */
 public record MxEvidence(
         String domain,
@@ -20,7 +23,24 @@ public record MxEvidence(
         List<Host> hosts,
         boolean nullMx,
         Optional<DnsStatus> implicitLookup,
-        List<NameServer> nameServers) {
+        List<NameServer> nameServers,
+        Optional<Delegation> delegation) {
+
+    /** Evidence of a run whose resolver answered (no delegation walked). */
+    public MxEvidence(String domain, String resolver, DnsStatus mxLookup, List<Host> hosts, boolean nullMx,
+            Optional<DnsStatus> implicitLookup, List<NameServer> nameServers) {
+        this(domain, resolver, mxLookup, hosts, nullMx, implicitLookup, nameServers, Optional.empty());
+    }
+
+    /**
+     * The delegation followed zone by zone ("lab.test (ns1.lab.test [192.0.2.53])", then the next zone), and, when
+     * the resolver answered SERVFAIL, its MX answer with DNSSEC checking disabled, if it gave one.
+     */
+    public record Delegation(List<String> path, Optional<List<String>> uncheckedMx) {
+        public Delegation {
+            path = List.copyOf(path);
+        }
+    }
 
     public MxEvidence {
         Objects.requireNonNull(domain, "domain");
@@ -90,10 +110,22 @@ public record MxEvidence(
         public NameServer {
             mxRecords = List.copyOf(mxRecords);
         }
+
+        /** "no answer", "lame (REFUSED)", "MX 10 mx1.example.com": what asking it directly showed. */
+        public String said() {
+            return switch (mxLookup.outcome()) {
+                case TIMEOUT, ERROR -> "no answer";
+                case REFUSED -> "lame (REFUSED)";
+                case SERVFAIL -> "lame (SERVFAIL)";
+                case REFERRAL -> "lame (a referral, not an answer)";
+                case NXDOMAIN -> "the name does not exist";
+                case ANSWER, NODATA -> mxRecords.isEmpty() ? "no MX" : "MX " + String.join(", ", mxRecords);
+            };
+        }
     }
 
     public MxEvidence withHosts(List<Host> newHosts) {
-        return new MxEvidence(domain, resolver, mxLookup, newHosts, nullMx, implicitLookup, nameServers);
+        return new MxEvidence(domain, resolver, mxLookup, newHosts, nullMx, implicitLookup, nameServers, delegation);
     }
 
     /** Every probe of every host. */

@@ -19,8 +19,25 @@ public final class MxRules {
     /** Every finding DNS alone supports, most important first within each rule. */
     public static List<Finding> findings(MxEvidence e) {
         List<Finding> out = new ArrayList<>();
-        lookupFailure(e.mxLookup(), e.domain(), null).ifPresent(out::add);
+        lookupFailure(e.mxLookup(), e.domain(), null)
+                .map(f -> e.delegation().filter(d -> !d.path().isEmpty())
+                        .map(d -> f.withEvidence("delegation: " + String.join(" → ", d.path()))).orElse(f))
+                .ifPresent(out::add);
         if (!e.mxLookup().isAnswer() && e.mxLookup().outcome() != Outcome.NODATA) {
+            e.delegation().flatMap(MxEvidence.Delegation::uncheckedMx).ifPresent(mx -> out.add(0, Finding.of(
+                    FindingCode.DNSSEC_BOGUS, Stage.DNS, null, "The resolver answers SERVFAIL for " + e.domain()
+                            + " MX, but with DNSSEC checking disabled (+cd) it answers "
+                            + (mx.isEmpty() ? "that there are none" : String.join(", ", mx)) + ": the records are "
+                            + "there and their DNSSEC validation fails, at every validating resolver.")));
+            List<Finding> servers = nameServerFindings(e);
+            boolean noneAnswers = !e.nameServers().isEmpty()
+                    && e.nameServers().stream().noneMatch(ns -> ns.mxLookup().outcome().isDefinite());
+            if (noneAnswers) {
+                // No server of the zone answers: that is the cause, for every resolver; the look-up failure follows.
+                out.addAll(0, servers.stream().map(f -> f.withSeverity(Severity.CRITICAL)).toList());
+            } else {
+                out.addAll(servers);
+            }
             return out;
         }
         if (e.nullMx()) {
@@ -164,6 +181,14 @@ public final class MxRules {
                         + "retry."));
     }
 
+    /** What an indefinite reply from a name server the zone is delegated to makes of it. */
+    private static String lame(Outcome o) {
+        return switch (o) {
+            case REFUSED, SERVFAIL, REFERRAL -> " (lame: it is named for the zone but does not serve it)";
+            default -> "";
+        };
+    }
+
     private static List<Finding> nameServerFindings(MxEvidence e) {
         List<Finding> out = new ArrayList<>();
         List<NameServer> answered = new ArrayList<>();
@@ -173,7 +198,7 @@ public final class MxRules {
             } else {
                 out.add(Finding.of(FindingCode.DNS_NS_UNRESPONSIVE, Stage.DNS, ns.name(),
                         "Name server " + ns.name() + " (" + ns.address() + "), asked directly for " + e.domain()
-                                + " MX: " + ns.mxLookup().detail() + ".")
+                                + " MX: " + ns.mxLookup().detail() + lame(ns.mxLookup().outcome()) + ".")
                         .withAddress(ns.address()));
             }
         }

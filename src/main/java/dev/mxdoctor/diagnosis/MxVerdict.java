@@ -12,9 +12,55 @@ public final class MxVerdict {
 
     private MxVerdict() {}
 
+    /**
+     * When the resolver failed and mxdoctor followed the delegation itself: whose failure it is. DNSSEC that does
+     * not validate, or name servers that do not answer, fail at every resolver; name servers that answer put the
+     * fault on the resolver.
+     */
+    static Optional<Verdict> delegationVerdict(MxEvidence e) {
+        if (e.delegation().isEmpty()) {
+            return Optional.empty();
+        }
+        MxEvidence.Delegation walk = e.delegation().get();
+        String d = e.domain();
+        String how = switch (e.mxLookup().outcome()) {
+            case SERVFAIL -> "answers SERVFAIL";
+            case TIMEOUT -> "does not answer";
+            case REFERRAL -> "does not recurse (it hands back a referral)";
+            default -> "fails";
+        };
+        if (walk.uncheckedMx().isPresent()) {
+            return Optional.of(new Verdict(Status.FAILING, "Mail to " + d + " is held up at every resolver that "
+                    + "validates DNSSEC (most of them): its records are there (with checking disabled the resolver "
+                    + "answers), but their signatures do not validate; senders queue the mail and retry. Fix the "
+                    + "signatures or the DS record at the parent."));
+        }
+        List<MxEvidence.NameServer> servers = e.nameServers();
+        if (servers.isEmpty()) {
+            return Optional.empty();
+        }
+        List<MxEvidence.NameServer> answering = servers.stream().filter(ns -> ns.mxLookup().outcome().isDefinite())
+                .toList();
+        String list = servers.stream().map(ns -> ns.name() + " [" + ns.address() + "]: " + ns.said())
+                .collect(Collectors.joining("; "));
+        if (answering.isEmpty()) {
+            return Optional.of(new Verdict(Status.FAILING, "Mail to " + d + " is held up at every resolver, not "
+                    + "only this one: the name servers it is delegated to do not answer for it (" + list + "), so "
+                    + "no sender can find its mail hosts; they queue the mail and retry until they give up. Fix "
+                    + "those servers or the delegation at the registrar."));
+        }
+        return Optional.of(new Verdict(Status.INCONCLUSIVE, "The resolver " + e.resolver() + " " + how + " for "
+                + d + ", but asked directly its name servers answer (" + list + "): the resolver is the problem, "
+                + "not the domain; ask through another resolver (@resolver)."));
+    }
+
     public static Verdict of(MxEvidence e, List<Finding> findings) {
         String d = e.domain();
         DnsStatus mx = e.mxLookup();
+        Optional<Verdict> walked = delegationVerdict(e);
+        if (walked.isPresent()) {
+            return walked.get();
+        }
         switch (mx.outcome()) {
             case NXDOMAIN:
                 return new Verdict(Status.FAILING, "Mail to " + d + " cannot be delivered: the domain does not "

@@ -12,8 +12,14 @@ import org.xbill.DNS.Type;
  *
  * @param servers asked in order; the next one only when the previous does not answer
  * @param recursive whether recursion is desired: false when asking a zone's authoritative servers directly
+ * @param checkingDisabled the CD flag: a validating resolver answers without checking DNSSEC (as {@code dig +cd})
  */
-public record DnsQuery(List<InetSocketAddress> servers, Name name, int type, int dclass, boolean recursive) {
+public record DnsQuery(List<InetSocketAddress> servers, Name name, int type, int dclass, boolean recursive,
+        boolean checkingDisabled) {
+
+    public DnsQuery(List<InetSocketAddress> servers, Name name, int type, int dclass, boolean recursive) {
+        this(servers, name, type, dclass, recursive, false);
+    }
 
     public DnsQuery {
         servers = List.copyOf(servers);
@@ -31,6 +37,14 @@ public record DnsQuery(List<InetSocketAddress> servers, Name name, int type, int
         return new DnsQuery(servers, name, type, DClass.IN, true);
     }
 
+    /**
+     * A recursive question with DNSSEC checking disabled: when the resolver answers this but SERVFAILs the plain
+     * question, the failure is DNSSEC validation.
+     */
+    public static DnsQuery unchecked(List<InetSocketAddress> servers, Name name, int type) {
+        return new DnsQuery(servers, name, type, DClass.IN, true, true);
+    }
+
     /** A question to one authoritative server, without recursion. */
     public static DnsQuery authoritative(InetSocketAddress server, Name name, int type) {
         return new DnsQuery(List.of(server), name, type, DClass.IN, false);
@@ -38,6 +52,6 @@ public record DnsQuery(List<InetSocketAddress> servers, Name name, int type, int
 
     /** "example.com. MX", as in a transcript. */
     public String describe() {
-        return name + " " + Type.string(type);
+        return name + " " + Type.string(type) + (checkingDisabled ? " +cd" : "");
     }
 }

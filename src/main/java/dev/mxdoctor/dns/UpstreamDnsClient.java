@@ -90,6 +90,9 @@ public final class UpstreamDnsClient implements DnsClient {
         if (!query.recursive()) {
             message.getHeader().unsetFlag(Flags.RD);
         }
+        if (query.checkingDisabled()) {
+            message.getHeader().setFlag(Flags.CD);
+        }
         long start = nanoTime.getAsLong();
         return resolver.sendAsync(message, executor).toCompletableFuture()
                 .handle((response, error) -> {
@@ -112,6 +115,9 @@ public final class UpstreamDnsClient implements DnsClient {
     }
 
     private static String describe(Throwable t) {
+        if (t instanceof java.net.PortUnreachableException) {
+            return "port unreachable (nothing listens there)";
+        }
         String message = t.getMessage();
         return t.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     }

@@ -231,7 +231,7 @@ class DaneTest {
         Report r = run("auth stale.test", dns);
         assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
         assertThat(dane(r)).singleElement().satisfies(f -> {
-            assertThat(f.code()).isEqualTo(FindingCode.DANE_DNSSEC_BOGUS);
+            assertThat(f.code()).isEqualTo(FindingCode.DNSSEC_BOGUS);
             assertThat(f.detail()).startsWith("The answer to stale.test. MX fails DNSSEC validation (");
         });
     }

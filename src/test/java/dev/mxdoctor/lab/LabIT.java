@@ -174,6 +174,8 @@ class LabIT {
         "mx nohost.lab.test                 | failing      | MX_TARGET_NO_ADDRESS",
         "mx missing.lab.test                | failing      | DOMAIN_NXDOMAIN",
         "mx migrating.lab.test              | degraded     | DNS_ANSWERS_DIFFER",
+        "mx deadns.lab.test                 | failing      | DNS_NS_UNRESPONSIVE",
+        "mx lamens.lab.test                 | failing      | DNS_NS_UNRESPONSIVE",
         "blocklist backup.lab.test          | failing      | IP_BLOCKLISTED",
         "blocklist healthy.lab.test         | ok           | !IP_BLOCKLISTED",
         "blocklist blocked.lab.test         | failing      | DOMAIN_BLOCKLISTED",
@@ -275,7 +277,7 @@ class LabIT {
         Result unanchored = mxdoctor(Map.of("MXDOCTOR_DB", "none", "MXDOCTOR_DNSSEC_ANCHORS", ""), "auth",
                 "stale.dane.lab.test");
         assertThat(unanchored.codes()).contains("DANE_UNVERIFIED").doesNotContain("DANE_TLSA_MISMATCH",
-                "DANE_DNSSEC_BOGUS");
+                "DNSSEC_BOGUS");
     }
 
     /** The open-relay test on the lab's real Postfix: off by default; finds the open relay, and not the closed ones. */

@@ -74,6 +74,8 @@ public final class FakeDnsServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
     private final List<Question> questions = new CopyOnWriteArrayList<>();
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
+    private final Map<Name, Behaviour> recursiveBehaviours = new ConcurrentHashMap<>();
+    private final Map<Name, Behaviour> validatingBehaviours = new ConcurrentHashMap<>();
     private volatile Behaviour defaultBehaviour = Behaviour.ANSWER;
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean stripDnssec;
@@ -155,6 +157,24 @@ public final class FakeDnsServer implements AutoCloseable {
     /** Scripts the behaviour for one name (all types). */
     public FakeDnsServer behave(String name, Behaviour behaviour) {
         behaviours.put(Name.fromConstantString(name.endsWith(".") ? name : name + "."), behaviour);
+        return this;
+    }
+
+    /**
+     * Scripts the behaviour for recursive questions (RD set) about one name, as a resolver that cannot reach the
+     * name's servers; questions without RD (as to an authoritative server) are answered from the zones.
+     */
+    public FakeDnsServer behaveRecursive(String name, Behaviour behaviour) {
+        recursiveBehaviours.put(Name.fromConstantString(name.endsWith(".") ? name : name + "."), behaviour);
+        return this;
+    }
+
+    /**
+     * Scripts the behaviour for recursive questions that ask for DNSSEC checking (CD clear), as a validating
+     * resolver that finds the name's signatures bogus: with CD set it answers.
+     */
+    public FakeDnsServer behaveValidating(String name, Behaviour behaviour) {
+        validatingBehaviours.put(Name.fromConstantString(name.endsWith(".") ? name : name + "."), behaviour);
         return this;
     }
 
@@ -254,7 +274,15 @@ public final class FakeDnsServer implements AutoCloseable {
         Record question = query.getQuestion();
         questions.add(new Question(question.getName(), question.getType(), overTcp,
                 query.getHeader().getFlag(Flags.RD)));
+        boolean rd = query.getHeader().getFlag(Flags.RD);
+        boolean cd = query.getHeader().getFlag(Flags.CD);
         Behaviour b = behaviours.getOrDefault(question.getName(), defaultBehaviour);
+        if (rd && recursiveBehaviours.containsKey(question.getName())) {
+            b = recursiveBehaviours.get(question.getName());
+        }
+        if (rd && !cd && validatingBehaviours.containsKey(question.getName())) {
+            b = validatingBehaviours.get(question.getName());
+        }
         if (b == Behaviour.DROP) {
             return;
         }
