@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
@@ -47,7 +48,7 @@ public final class ValidatingDnsClient implements DnsClient {
     private final LongSupplier nanoTime;
     private final Clock clock;
     private final ConcurrentMap<List<InetSocketAddress>, ValidatingResolver> validators = new ConcurrentHashMap<>();
-    private final List<Name> anchorNames;
+    private volatile @Nullable List<Name> anchorNames;
 
     /**
      * @param anchors trust anchors as DS or DNSKEY records in master-file format (see {@link #rootAnchors()})
@@ -60,14 +61,20 @@ public final class ValidatingDnsClient implements DnsClient {
         this.executor = executor;
         this.nanoTime = nanoTime;
         this.clock = clock;
-        ValidatingResolver v = new ValidatingResolver(new SimpleResolver(new InetSocketAddress("127.0.0.1", 53)));
-        load(v, anchors); // a malformed anchor file fails here, not on the first question
-        this.anchorNames = v.getTrustAnchors().items().stream().map(RRset::getName).distinct().toList();
+        // Nothing is parsed yet: an mx run makes one of these and uses it only where a host publishes TLSA, and the
+        // validator's classes cost a cold command line time (the anchor file was checked with the settings).
     }
 
     /** The trust anchor closest above {@code name}, if any covers it. */
     public Optional<Name> anchorFor(Name name) {
-        return anchorNames.stream().filter(name::subdomain).max(Comparator.comparingInt(Name::labels));
+        List<Name> names = anchorNames;
+        if (names == null) {
+            ValidatingResolver v = new ValidatingResolver(new SimpleResolver(new InetSocketAddress("127.0.0.1", 53)));
+            load(v, anchors);
+            names = v.getTrustAnchors().items().stream().map(RRset::getName).distinct().toList();
+            anchorNames = names;
+        }
+        return names.stream().filter(name::subdomain).max(Comparator.comparingInt(Name::labels));
     }
 
     /** Throws IllegalArgumentException saying why when {@code anchors} hold no usable DS or DNSKEY record. */
