@@ -1,5 +1,6 @@
 package dev.mxdoctor;
 
+import dev.mxdoctor.dns.Addresses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -154,7 +155,7 @@ public final class SettingsReader {
             return l.isEmpty() ? "(none)" : String.join(",", l.stream().map(SettingsReader::shown).toList());
         }
         if (value instanceof java.net.InetSocketAddress a) {
-            return a.getAddress().getHostAddress() + ":" + a.getPort();
+            return Addresses.text(a.getAddress()) + ":" + a.getPort();
         }
         return String.valueOf(value);
     }

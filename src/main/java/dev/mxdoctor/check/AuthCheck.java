@@ -7,6 +7,7 @@ import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.Severity;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
@@ -375,8 +376,8 @@ public final class AuthCheck {
         List<String> out = new ArrayList<>();
         for (int type : List.of(Type.A, Type.AAAA)) {
             for (Record r : dnsOf.ask(host.replaceAll("\\.$", ""), type).records(type)) {
-                out.add(r instanceof org.xbill.DNS.ARecord a ? a.getAddress().getHostAddress()
-                        : ((org.xbill.DNS.AAAARecord) r).getAddress().getHostAddress());
+                out.add(r instanceof org.xbill.DNS.ARecord a ? Addresses.text(a.getAddress())
+                        : Addresses.text(((org.xbill.DNS.AAAARecord) r).getAddress()));
             }
         }
         return out;

@@ -5,6 +5,7 @@ import dev.mxdoctor.command.Request;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
@@ -95,7 +96,7 @@ public final class BlocklistCheck {
             subjects.addAll(mxAddresses(trace, servers, request.domain().get().ascii(), deadline));
             subjects.add(new Subject(request.domain().get().ascii(), Optional.empty(), Dnsbl.Kind.DOMAIN));
         } else {
-            settings.senders().forEach(a -> subjects.add(new Subject(a.getHostAddress(), Optional.empty(),
+            settings.senders().forEach(a -> subjects.add(new Subject(Addresses.text(a), Optional.empty(),
                     Dnsbl.Kind.IP)));
         }
         if (subjects.isEmpty()) {
@@ -256,7 +257,7 @@ public final class BlocklistCheck {
     private Report.Listing listing(Subject s, Dnsbl list, Health h, DnsResult result, DnsTrace trace,
             List<InetSocketAddress> servers, Deadline deadline) {
         List<String> codes = result instanceof DnsResult.Answer a ? a.records().stream()
-                .filter(r -> r instanceof ARecord).map(r -> ((ARecord) r).getAddress().getHostAddress()).toList()
+                .filter(r -> r instanceof ARecord).map(r -> Addresses.text(((ARecord) r).getAddress())).toList()
                 : List.of();
         if (!h.usable()) {
             String why = h.refused().or(h::unreliable).orElse("did not answer its test entry");
@@ -371,8 +372,8 @@ public final class BlocklistCheck {
             for (Asked q : e.getValue()) {
                 if (q.result(trace, deadline) instanceof DnsResult.Answer a) {
                     for (Record r : a.records()) {
-                        String address = r instanceof ARecord ar ? ar.getAddress().getHostAddress()
-                                : r instanceof org.xbill.DNS.AAAARecord aaaa ? aaaa.getAddress().getHostAddress() : null;
+                        String address = r instanceof ARecord ar ? Addresses.text(ar.getAddress())
+                                : r instanceof org.xbill.DNS.AAAARecord aaaa ? Addresses.text(aaaa.getAddress()) : null;
                         if (address != null && out.size() < MAX_DOMAIN_ADDRESSES) {
                             out.putIfAbsent(address, new Subject(address, Optional.of(h), Dnsbl.Kind.IP));
                         }

@@ -6,6 +6,7 @@ import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.Severity;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
 import dev.mxdoctor.dns.ValidatingDnsClient;
@@ -238,7 +239,7 @@ final class DaneCheck {
             int matched = 0;
             int compared = 0;
             for (int i = 0; i < addresses.size(); i++) {
-                String address = addresses.get(i).getHostAddress();
+                String address = Addresses.text(addresses.get(i));
                 Presented p = e.getValue().get(i).join();
                 switch (p) {
                     case Presented.Unreached u -> { }
@@ -318,7 +319,7 @@ final class DaneCheck {
      */
     static Handshaker fromProbes(List<AddressProbe> probes) {
         return (host, address, deadline) -> {
-            String a = address.getHostAddress();
+            String a = Addresses.text(address);
             Optional<AddressProbe> seen = probes.stream().filter(p -> p.address().equals(a)
                     && p.host().equalsIgnoreCase(host)).findFirst()
                     .or(() -> probes.stream().filter(p -> p.address().equals(a)).findFirst());
@@ -365,7 +366,7 @@ final class DaneCheck {
     /** The real handshaker: greeting, EHLO, STARTTLS, the handshake, QUIT; never MAIL. */
     static Handshaker smtp(SmtpSettings smtp, TranscriptRecorder transcript, LongSupplier nanoTime) {
         return (host, address, deadline) -> {
-            String text = address.getHostAddress();
+            String text = Addresses.text(address);
             var listener = transcript.listener(host, text);
             InetSocketAddress target = new InetSocketAddress(address, smtp.port());
             SmtpSession session;

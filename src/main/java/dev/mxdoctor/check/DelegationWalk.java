@@ -1,6 +1,7 @@
 package dev.mxdoctor.check;
 
 import dev.mxdoctor.diagnosis.MxEvidence;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
 import java.net.InetAddress;
@@ -81,7 +82,7 @@ final class DelegationWalk {
                 Server s = e.getKey();
                 DnsResult r = trace.await(e.getValue(), DnsQuery.authoritative(new InetSocketAddress(s.address(),
                         port), domain, Type.MX), deadline);
-                here.add(new MxEvidence.NameServer(s.name(), s.address().getHostAddress(), DnsStatuses.of(r),
+                here.add(new MxEvidence.NameServer(s.name(), Addresses.text(s.address()), DnsStatuses.of(r),
                         mxRecords(r), OptionalLong.empty()));
                 if (deeper.isEmpty() && r instanceof DnsResult.Referral ref && !ref.nameServers().isEmpty()) {
                     Name cut = ref.nameServers().get(0).getName();

@@ -1,9 +1,10 @@
 package dev.mxdoctor.check;
 
-import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.AddressProbe.Outcome;
 import dev.mxdoctor.diagnosis.AddressProbe.Ping;
+import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding.Stage;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.smtp.Capabilities;
 import dev.mxdoctor.smtp.Dialer;
 import dev.mxdoctor.smtp.Pinger;
@@ -62,7 +63,7 @@ final class Dialogue {
         }
         if (s.outcome.unreachable()) {
             s.ping = Optional.of(pinger.ping(address.getAddress(), Duration.ofSeconds(2)));
-            listener.note("ping " + address.getAddress().getHostAddress() + ": " + s.ping.get().detail());
+            listener.note("ping " + Addresses.text(address.getAddress()) + ": " + s.ping.get().detail());
         }
         return s.toProbe();
     }
@@ -251,7 +252,7 @@ final class Dialogue {
                     || message.contains("protocol family unavailable") || message.contains("address family not")) {
                 String family = address.getAddress() instanceof java.net.Inet6Address ? "IPv6 " : "";
                 return new ConnectFailure(Outcome.NO_ROUTE_HERE, "not probed: this machine has no " + family
-                        + "route to " + address.getAddress().getHostAddress());
+                        + "route to " + Addresses.text(address.getAddress()));
             }
             if (e instanceof NoRouteToHostException || message.contains("no route to host")) {
                 return new ConnectFailure(Outcome.UNREACHABLE, "no route to host");
@@ -315,7 +316,7 @@ final class Dialogue {
         }
 
         AddressProbe toProbe() {
-            return new AddressProbe(host, address.getAddress().getHostAddress(), address.getPort(), outcome,
+            return new AddressProbe(host, Addresses.text(address.getAddress()), address.getPort(), outcome,
                     failedStage, failure, connectMs, greetingMs, greeting, ehlo, heloFallback, capabilities, tls,
                     tlsFailure, mail, rcpt, data, ping, Optional.empty(), localAddress);
         }

@@ -1,7 +1,8 @@
 package dev.mxdoctor.check;
 
-import dev.mxdoctor.diagnosis.DnsStatus;
 import dev.mxdoctor.diagnosis.DnsStatus.Outcome;
+import dev.mxdoctor.diagnosis.DnsStatus;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsResult;
 
 /** Turns a {@link DnsResult} into the plain {@link DnsStatus} the diagnosis rules read. */
@@ -23,7 +24,7 @@ final class DnsStatuses {
                     + s.nameServers().size() + " name server" + (s.nameServers().size() == 1 ? "" : "s") + from
                     + " (the server does not recurse)");
             case DnsResult.TimedOut t -> new DnsStatus(Outcome.TIMEOUT, q + ": no answer from "
-                    + t.query().servers().stream().map(s -> s.getAddress().getHostAddress()).distinct()
+                    + t.query().servers().stream().map(s -> Addresses.text(s.getAddress())).distinct()
                             .reduce((a, b) -> a + ", " + b).orElse("")
                     + (t.attempts() > 0 ? " after " + t.attempts() + " tries" : " before the deadline"));
             case DnsResult.Failed f -> new DnsStatus(Outcome.ERROR, q + ": " + f.reason());

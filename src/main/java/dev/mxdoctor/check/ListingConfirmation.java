@@ -5,6 +5,7 @@ import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.ReplyRules;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
 import dev.mxdoctor.dnsbl.Dnsbl;
@@ -61,7 +62,7 @@ final class ListingConfirmation {
             String said = own.stream().map(a -> sentence(list, looked.get(a), "the address mxdoctor connected from"))
                     .collect(Collectors.joining(" "));
             if (!senders.isEmpty()) {
-                List<Looked> listedSenders = senders.stream().map(s -> looked.get(s.getHostAddress()))
+                List<Looked> listedSenders = senders.stream().map(s -> looked.get(Addresses.text(s)))
                         .filter(l -> l != null && l.listed().isPresent()).toList();
                 said += listedSenders.isEmpty() ? " None of the " + senders.size() + " sender addresses in "
                         + "MXDOCTOR_SENDER_IPS is listed there." : "";

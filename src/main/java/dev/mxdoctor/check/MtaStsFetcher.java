@@ -1,5 +1,6 @@
 package dev.mxdoctor.check;
 
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.smtp.TargetPolicy;
 import dev.mxdoctor.smtp.TlsSettings;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +54,7 @@ public final class MtaStsFetcher {
         InetAddress address = addresses.get(0);
         Optional<String> refused = policy.refusal(address);
         if (refused.isPresent()) {
-            return new Fetched.Failed(host + " (" + address.getHostAddress() + ") may not be asked: " + refused.get());
+            return new Fetched.Failed(host + " (" + Addresses.text(address) + ") may not be asked: " + refused.get());
         }
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());

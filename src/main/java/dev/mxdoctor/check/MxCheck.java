@@ -4,14 +4,15 @@ import dev.mxdoctor.command.Names;
 import dev.mxdoctor.command.Request;
 import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.DnsStatus;
-import dev.mxdoctor.diagnosis.ProbeRules;
-import dev.mxdoctor.diagnosis.ReachabilityRules;
 import dev.mxdoctor.diagnosis.Finding;
 import dev.mxdoctor.diagnosis.FindingCode;
 import dev.mxdoctor.diagnosis.MxEvidence;
 import dev.mxdoctor.diagnosis.MxRules;
 import dev.mxdoctor.diagnosis.MxVerdict;
+import dev.mxdoctor.diagnosis.ProbeRules;
+import dev.mxdoctor.diagnosis.ReachabilityRules;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
@@ -26,17 +27,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mx} check: MX records, every host's addresses in parallel, and the zone's name servers compared,
@@ -248,10 +249,10 @@ public final class MxCheck {
             DnsResult aaaa = trace.await(Objects.requireNonNull(v6), Objects.requireNonNull(v6Query), deadline);
             List<String> addresses = new ArrayList<>();
             for (Record r : a.records(Type.A)) {
-                addresses.add(((org.xbill.DNS.ARecord) r).getAddress().getHostAddress());
+                addresses.add(Addresses.text(((org.xbill.DNS.ARecord) r).getAddress()));
             }
             for (Record r : aaaa.records(Type.AAAA)) {
-                addresses.add(((org.xbill.DNS.AAAARecord) r).getAddress().getHostAddress());
+                addresses.add(Addresses.text(((org.xbill.DNS.AAAARecord) r).getAddress()));
             }
             Optional<String> alias = a.aliasOf(target).or(() -> aaaa.aliasOf(target)).map(n -> stripDot(n.toString()));
             long hostTtl = implicit ? Math.min(a.ttl().toSeconds(), aaaa.ttl().toSeconds()) : ttl;

@@ -2,6 +2,7 @@ package dev.mxdoctor.check;
 
 import dev.mxdoctor.diagnosis.DnsStatus;
 import dev.mxdoctor.diagnosis.MxEvidence;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
 import java.net.InetAddress;
@@ -73,7 +74,7 @@ final class NameServerComparison {
                 InetSocketAddress server = new InetSocketAddress(a, port);
                 DnsQuery mxq = DnsQuery.authoritative(server, domain, Type.MX);
                 DnsQuery soaq = DnsQuery.authoritative(server, zone, Type.SOA);
-                asked.add(new Asked(e.getKey(), a.getHostAddress(), mxq, trace.query(mxq), soaq, trace.query(soaq)));
+                asked.add(new Asked(e.getKey(), Addresses.text(a), mxq, trace.query(mxq), soaq, trace.query(soaq)));
             }
         }
         List<MxEvidence.NameServer> out = new ArrayList<>();

@@ -3,6 +3,8 @@ package dev.mxdoctor.check;
 import dev.mxdoctor.command.Names;
 import dev.mxdoctor.diagnosis.AddressProbe;
 import dev.mxdoctor.diagnosis.MxEvidence;
+import dev.mxdoctor.dns.Addresses;
+import dev.mxdoctor.report.ErrorId;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -12,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import dev.mxdoctor.report.ErrorId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +110,7 @@ final class Probes {
         InetSocketAddress c = settings.control().get();
         String name = "control " + c.getHostString();
         return Optional.of(dialogue.run(name, c, Optional.empty(),
-                transcript.listener(name, c.getAddress().getHostAddress()), deadline));
+                transcript.listener(name, Addresses.text(c.getAddress())), deadline));
     }
 
     private static InetAddress literal(String address) {

@@ -10,6 +10,7 @@ import dev.mxdoctor.diagnosis.MxEvidence;
 import dev.mxdoctor.diagnosis.SmtpTestEvidence;
 import dev.mxdoctor.diagnosis.SmtpTestRules;
 import dev.mxdoctor.diagnosis.Verdict;
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.dns.DnsClient;
 import dev.mxdoctor.dns.DnsQuery;
 import dev.mxdoctor.dns.DnsResult;
@@ -182,7 +183,7 @@ public final class SmtpTestCheck {
         DnsStatus v4 = ok;
         DnsStatus v6 = ok;
         if (literal.isPresent()) {
-            addresses.add(literal.get().getHostAddress());
+            addresses.add(Addresses.text(literal.get()));
         } else {
             Name name = Name.fromConstantString(via.host() + ".");
             DnsQuery a = DnsQuery.recursive(servers, name, Type.A);
@@ -191,9 +192,9 @@ public final class SmtpTestCheck {
             var faaaa = trace.query(aaaa);
             DnsResult ra = trace.await(fa, a, deadline);
             DnsResult raaaa = trace.await(faaaa, aaaa, deadline);
-            ra.records(Type.A).forEach(r -> addresses.add(((org.xbill.DNS.ARecord) r).getAddress().getHostAddress()));
-            raaaa.records(Type.AAAA).forEach(r -> addresses.add(((org.xbill.DNS.AAAARecord) r).getAddress()
-                    .getHostAddress()));
+            ra.records(Type.A).forEach(r -> addresses.add(Addresses.text(((org.xbill.DNS.ARecord) r).getAddress())));
+            raaaa.records(Type.AAAA).forEach(r -> addresses.add(Addresses.text(
+                    ((org.xbill.DNS.AAAARecord) r).getAddress())));
             v4 = DnsStatuses.of(ra);
             v6 = DnsStatuses.of(raaaa);
         }

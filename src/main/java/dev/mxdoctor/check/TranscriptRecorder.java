@@ -1,5 +1,6 @@
 package dev.mxdoctor.check;
 
+import dev.mxdoctor.dns.Addresses;
 import dev.mxdoctor.report.Report.TranscriptLine;
 import dev.mxdoctor.smtp.SmtpListener;
 import dev.mxdoctor.smtp.TlsFacts;
@@ -99,7 +100,7 @@ final class TranscriptRecorder {
     }
 
     private static String describe(InetSocketAddress a) {
-        String ip = a.getAddress().getHostAddress();
+        String ip = Addresses.text(a.getAddress());
         return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }
 

@@ -1,6 +1,7 @@
 package dev.mxdoctor.command;
 
 import dev.mxdoctor.command.Names.InvalidNameException;
+import dev.mxdoctor.dns.Addresses;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,8 +195,8 @@ public final class CommandParser {
                 throw args.error("'ip' needs the sending address whose SPF result you want, e.g. ip 192.0.2.25");
             }
             String raw = words.get(at + 1);
-            ip = Optional.of(Names.ipLiteral(raw).orElseThrow(() -> args.error("'" + raw + "' is not an IP "
-                    + "address; 'ip' takes the address mail is sent from")).getHostAddress());
+            ip = Optional.of(Addresses.text(Names.ipLiteral(raw).orElseThrow(() -> args.error("'" + raw + "' is not an IP "
+                    + "address; 'ip' takes the address mail is sent from"))));
             words.remove(at + 1);
             words.remove(at);
             args.positionals.clear();
@@ -243,13 +244,13 @@ public final class CommandParser {
         String raw = args.positionals.get(0);
         Optional<InetAddress> ip = Names.ipLiteral(raw);
         if (ip.isPresent()) {
-            return new Request.Blocklist(Optional.of(ip.get().getHostAddress()), Optional.empty(), args.resolver);
+            return new Request.Blocklist(Optional.of(Addresses.text(ip.get())), Optional.empty(), args.resolver);
         }
         try {
             String host = Names.hostOf(raw);
             Optional<InetAddress> hostIp = Names.ipLiteral(host);
             if (hostIp.isPresent()) {
-                return new Request.Blocklist(Optional.of(hostIp.get().getHostAddress()), Optional.empty(),
+                return new Request.Blocklist(Optional.of(Addresses.text(hostIp.get())), Optional.empty(),
                         args.resolver);
             }
             return new Request.Blocklist(Optional.empty(), Optional.of(Names.domain(host, false)), args.resolver);
@@ -331,7 +332,7 @@ public final class CommandParser {
         Optional<InetAddress> ip = Names.ipLiteral(raw);
         if (ip.isPresent()) {
             throw args.error("'" + raw + "' is an IP address; mx takes a domain. For the address's PTR record use: "
-                    + "dns " + ip.get().getHostAddress());
+                    + "dns " + Addresses.text(ip.get()));
         }
         try {
             String host = Names.hostOf(raw);
@@ -365,7 +366,7 @@ public final class CommandParser {
                 throw args.error("'" + raw + "' is an IP address, which has only PTR records; drop the type '"
                         + type.get() + "'");
             }
-            String address = ip.get().getHostAddress();
+            String address = Addresses.text(ip.get());
             return new Request.Dns(Names.reverseName(ip.get()), QueryType.PTR, Optional.of(address), args.resolver);
         }
         try {
@@ -514,8 +515,8 @@ public final class CommandParser {
         }
         // A bare IPv6 address has several colons and no port.
         if (spec.indexOf(':') != spec.lastIndexOf(':') && !spec.startsWith("[")) {
-            return new HostPort(Names.ipLiteral(spec)
-                    .orElseThrow(() -> new IllegalArgumentException(spec + " is not an IP address")).getHostAddress(),
+            return new HostPort(Addresses.text(Names.ipLiteral(spec)
+                    .orElseThrow(() -> new IllegalArgumentException(spec + " is not an IP address"))),
                     defaultPort);
         }
         Matcher m = spec.startsWith("[") ? BRACKETED_PORT.matcher(spec) : HOST_PORT.matcher(spec);
@@ -528,7 +529,7 @@ public final class CommandParser {
         }
         Optional<InetAddress> ip = Names.ipLiteral(m.group(1));
         if (ip.isPresent()) {
-            return new HostPort(ip.get().getHostAddress(), port);
+            return new HostPort(Addresses.text(ip.get()), port);
         }
         if (spec.startsWith("[") || m.group(1).chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
             throw new IllegalArgumentException(m.group(1) + " is not a valid IP address");

@@ -198,7 +198,7 @@ public sealed interface DnsResult {
 
     /** "192.0.2.53" for port 53, "192.0.2.53:5353" or "[2001:db8::1]:5353" otherwise. */
     public static String describe(InetSocketAddress server) {
-        String host = server.getAddress() != null ? server.getAddress().getHostAddress() : server.getHostString();
+        String host = server.getAddress() != null ? Addresses.text(server.getAddress()) : server.getHostString();
         if (server.getPort() == 53) {
             return host;
         }

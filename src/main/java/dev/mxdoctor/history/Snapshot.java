@@ -81,15 +81,16 @@ record Snapshot(String status, Map<String, Host> hosts, Set<String> findings) {
 
         Host toHost(String name) {
             List<String> a = new ArrayList<>();
+            // Runs stored before addresses took the RFC 5952 form wrote IPv6 in full: the same address either way.
             for (String s : orEmpty(addresses)) {
                 if (s != null) {
-                    a.add(s);
+                    a.add(dev.mxdoctor.dns.Addresses.normalized(s));
                 }
             }
             Map<String, String> o = new LinkedHashMap<>();
             for (StoredProbe p : orEmpty(probes)) {
                 if (p != null && p.address() != null && p.outcome() != null) {
-                    o.put(p.address(), p.outcome());
+                    o.put(dev.mxdoctor.dns.Addresses.normalized(p.address()), p.outcome());
                 }
             }
             return new Host(name, a, o);

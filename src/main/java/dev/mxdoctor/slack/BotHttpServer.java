@@ -7,6 +7,7 @@ import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mxdoctor.dns.Addresses;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -74,7 +75,7 @@ final class BotHttpServer implements AutoCloseable {
                 byte[] raw = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
                 if (raw.length > MAX_BODY_BYTES) {
                     LOG.warn("refused a request of more than {} bytes from {}", MAX_BODY_BYTES,
-                            exchange.getRemoteAddress().getAddress().getHostAddress());
+                            Addresses.text(exchange.getRemoteAddress().getAddress()));
                     send(exchange, 413, "text/plain", "request too large");
                     return;
                 }
@@ -87,7 +88,7 @@ final class BotHttpServer implements AutoCloseable {
                         .queryString(query(exchange.getRequestURI().getRawQuery()))
                         .headers(new RequestHeaders(headers))
                         .requestBody(body)
-                        .remoteAddress(exchange.getRemoteAddress().getAddress().getHostAddress())
+                        .remoteAddress(Addresses.text(exchange.getRemoteAddress().getAddress()))
                         .build());
                 Response response = app.run(request);
                 response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().put(k, v));

@@ -1,6 +1,7 @@
 package dev.mxdoctor.smtp;
 
 import dev.mxdoctor.command.Names;
+import dev.mxdoctor.dns.Addresses;
 import java.math.BigInteger;
 import java.net.InetAddress;
 
@@ -10,7 +11,7 @@ public record Cidr(InetAddress network, int prefix) {
     public Cidr {
         int bits = network.getAddress().length * 8;
         if (prefix < 0 || prefix > bits) {
-            throw new IllegalArgumentException("prefix /" + prefix + " out of range for " + network.getHostAddress());
+            throw new IllegalArgumentException("prefix /" + prefix + " out of range for " + Addresses.text(network));
         }
     }
 
@@ -43,6 +44,6 @@ public record Cidr(InetAddress network, int prefix) {
 
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefix;
+        return Addresses.text(network) + "/" + prefix;
     }
 }

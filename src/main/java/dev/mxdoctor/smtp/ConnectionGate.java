@@ -2,6 +2,7 @@ package dev.mxdoctor.smtp;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mxdoctor.dns.Addresses;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
@@ -67,27 +68,27 @@ public final class ConnectionGate {
         try {
             if (!slot.permits.tryAcquire()) {
                 waiting.accept("waiting: mxdoctor already has " + perAddress + " connection"
-                        + (perAddress == 1 ? "" : "s") + " open to " + address.getHostAddress()
+                        + (perAddress == 1 ? "" : "s") + " open to " + Addresses.text(address)
                         + " and opens no more at once");
                 if (!slot.permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    throw new SocketTimeoutException("no connection to " + address.getHostAddress()
+                    throw new SocketTimeoutException("no connection to " + Addresses.text(address)
                             + " could be opened in time (other checks held them)");
                 }
             }
             long wait = reserveStart(slot, deadline);
             if (wait < 0) {
                 slot.permits.release();
-                throw new SocketTimeoutException("the next connection to " + address.getHostAddress()
+                throw new SocketTimeoutException("the next connection to " + Addresses.text(address)
                         + " would open after the deadline");
             }
             if (wait > 0) {
                 waiting.accept("waiting " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms: mxdoctor spaces its "
-                        + "connections to " + address.getHostAddress());
+                        + "connections to " + Addresses.text(address));
                 Thread.sleep(Duration.ofNanos(wait)); // the spacing itself: a politeness delay, not a guess
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("cancelled while waiting to connect to " + address.getHostAddress());
+            throw new InterruptedIOException("cancelled while waiting to connect to " + Addresses.text(address));
         }
         AtomicBoolean released = new AtomicBoolean();
         return () -> {

@@ -1,6 +1,7 @@
 package dev.mxdoctor.smtp;
 
 import dev.mxdoctor.diagnosis.AddressProbe.Ping;
+import dev.mxdoctor.dns.Addresses;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -38,7 +39,7 @@ public interface Pinger {
     private static Ping run(Path ping, InetAddress address, Duration timeout) {
         long seconds = Math.max(1, timeout.toSeconds());
         List<String> command = List.of(ping.toString(), address instanceof Inet6Address ? "-6" : "-4", "-n", "-c",
-                "1", "-W", String.valueOf(seconds), address.getHostAddress());
+                "1", "-W", String.valueOf(seconds), Addresses.text(address));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!p.waitFor(seconds + 2, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package dev.mxdoctor.smtp;
 
+import dev.mxdoctor.dns.Addresses;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class SmtpSession implements Closeable {
         long start = nanoTime.getAsLong();
         Socket socket = dialer.connect(address, timeout, permit);
         listener.connected(address, (nanoTime.getAsLong() - start) / 1_000_000,
-                socket.getLocalAddress().getHostAddress());
+                Addresses.text(socket.getLocalAddress()));
         return new SmtpSession(address, socket, listener, nanoTime);
     }
 
@@ -69,7 +70,7 @@ public final class SmtpSession implements Closeable {
 
     /** The address this end of the connection has: the source address receivers see (and blocklists list). */
     public String localAddress() {
-        return socket.getLocalAddress().getHostAddress();
+        return Addresses.text(socket.getLocalAddress());
     }
 
     /** Reads one complete reply within {@code timeout} (the greeting, or after a command). */

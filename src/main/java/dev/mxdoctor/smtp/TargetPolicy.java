@@ -1,5 +1,6 @@
 package dev.mxdoctor.smtp;
 
+import dev.mxdoctor.dns.Addresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -82,14 +83,14 @@ public final class TargetPolicy {
         Optional<InetAddress> embedded = embeddedIpv4(address);
         if (embedded.isPresent()) {
             // Whatever the IPv6 form, the packets end up at this IPv4 address: judge that one.
-            return refusal(embedded.get()).map(why -> address.getHostAddress() + " leads to " + why);
+            return refusal(embedded.get()).map(why -> Addresses.text(address) + " leads to " + why);
         }
         Optional<String> special = SPECIAL.stream()
                 .filter(s -> s.block().contains(address))
                 .findFirst()
-                .map(s -> address.getHostAddress() + " is a " + s.name() + " address");
+                .map(s -> Addresses.text(address) + " is a " + s.name() + " address");
         if (special.isEmpty() && address instanceof Inet6Address && !GLOBAL_UNICAST_V6.contains(address)) {
-            special = Optional.of(address.getHostAddress() + " is not a global unicast address");
+            special = Optional.of(Addresses.text(address) + " is not a global unicast address");
         }
         return special.map(why -> why + "; mxdoctor probes it only when MXDOCTOR_ALLOW_TARGETS includes it");
     }

@@ -169,7 +169,7 @@ class AuthCheckTest {
                 + "(good.test: -all matches)");
         assertThat(run("auth two.test ip 192.0.2.1").verdict().summary()).contains("SPF for 192.0.2.1: permerror "
                 + "(two.test has 2 SPF records)");
-        assertThat(run("auth bare.test ip 2001:db8::1").verdict().summary()).contains("SPF for 2001:db8:0:0:0:0:0:1: "
+        assertThat(run("auth bare.test ip 2001:db8::1").verdict().summary()).contains("SPF for 2001:db8::1: "
                 + "none");
     }
 

@@ -356,7 +356,7 @@ class DialogueTest {
         Dialogue.ConnectFailure f = Dialogue.ConnectFailure.of(new java.net.ConnectException("Network is unreachable"),
                 v6, Duration.ofSeconds(10));
         assertThat(f.outcome()).isEqualTo(Outcome.NO_ROUTE_HERE);
-        assertThat(f.why()).isEqualTo("not probed: this machine has no IPv6 route to 2001:db8:0:0:0:0:0:25");
+        assertThat(f.why()).isEqualTo("not probed: this machine has no IPv6 route to 2001:db8::25");
         assertThat(Dialogue.ConnectFailure.of(new java.net.ConnectException("Connection refused"), v6,
                 Duration.ofSeconds(10)).outcome()).isEqualTo(Outcome.REFUSED);
         assertThat(Dialogue.ConnectFailure.of(new java.net.SocketTimeoutException("Connect timed out"), v6,

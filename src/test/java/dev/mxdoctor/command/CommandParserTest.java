@@ -57,9 +57,9 @@ class CommandParserTest {
         assertThat(mx("mx example.com @192.0.2.53").resolver()).contains(new HostPort("192.0.2.53", 53));
         assertThat(mx("mx example.com @192.0.2.53:5353").resolver()).contains(new HostPort("192.0.2.53", 5353));
         assertThat(mx("mx example.com @[2001:db8::53]:5353").resolver())
-                .contains(new HostPort("2001:db8:0:0:0:0:0:53", 5353));
+                .contains(new HostPort("2001:db8::53", 5353));
         assertThat(mx("mx example.com @2001:db8::53").resolver())
-                .contains(new HostPort("2001:db8:0:0:0:0:0:53", 53));
+                .contains(new HostPort("2001:db8::53", 53));
         assertThat(mx("mx example.com @dns.example.net").resolver())
                 .contains(new HostPort("dns.example.net", 53));
         assertThat(mx("mx @192.0.2.53 example.com").domain().ascii()).isEqualTo("example.com");

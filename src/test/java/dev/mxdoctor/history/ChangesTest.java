@@ -63,6 +63,18 @@ class ChangesTest {
     }
 
     @Test
+    void between_aRunStoredWithIpv6InFull_andTheSameAddressInRfc5952Form_isNoChange() {
+        // Older versions stored IPv6 as the JDK prints it; today's runs use the RFC 5952 form.
+        String yesterday = """
+                {"verdict":{"status":"ok"},"mx":[{"preference":10,"host":"mx","addresses":["2001:db8:0:0:0:0:0:25"],
+                 "probes":[{"address":"2001:db8:0:0:0:0:0:25","outcome":"ok"}]}]}""";
+        String today = yesterday.replace("2001:db8:0:0:0:0:0:25", "2001:db8::25");
+        assertThat(changes(yesterday, today)).isEmpty();
+        assertThat(changes(yesterday, today.replace("\"ok\"}]", "\"refused\"}]")))
+                .containsExactly("mx [2001:db8::25] is refused since 14:02; it answered at 13:40");
+    }
+
+    @Test
     void fromJson_oldestShapeWithoutKeys_readsAsEmpty() {
         Snapshot s = Snapshot.fromJson("{\"command\":\"dns\"}");
         assertThat(s.status()).isEqualTo("unknown");
