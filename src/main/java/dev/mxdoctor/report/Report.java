@@ -93,6 +93,25 @@ public record Report(
             addresses = List.copyOf(addresses);
             probes = List.copyOf(probes);
         }
+
+        /** The preference as shown: an implicit MX has none of its own ("-"). */
+        public String preferenceText() {
+            return implicit ? "-" : String.valueOf(preference);
+        }
+
+        /** The host as shown: an implicit MX is the domain's own address, used because it has no MX records. */
+        public String hostText() {
+            return implicit ? host + " (implicit: the domain's own address)" : host;
+        }
+
+        /** The addresses as shown; with none, why: an IP address written as an MX name is not looked up. */
+        public String addressesText() {
+            if (!addresses.isEmpty()) {
+                return String.join(", ", addresses);
+            }
+            return dev.mxdoctor.command.Names.ipLiteral(host).isPresent() ? "(an IP address as MX name: not used)"
+                    : "(no address)";
+        }
     }
 
     /** One DNS record as dig shows it: owner, TTL, type and data. */

@@ -90,26 +90,26 @@ public final class TextReport {
     private void mxTable(List<Report.MxEntry> mx, StringBuilder out) {
         boolean probed = mx.stream().anyMatch(m -> !m.probes().isEmpty());
         if (!probed) {
-            int hostWidth = Math.max(4, mx.stream().mapToInt(m -> hostCell(m).length()).max().orElse(4));
+            int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.hostText().length()).max().orElse(4));
             String format = "  %-5s %-" + hostWidth + "s  %7s  %s%n";
             out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESSES")));
             for (Report.MxEntry m : mx) {
-                String addresses = m.addresses().isEmpty() ? noAddress(m) : String.join(", ", m.addresses());
-                out.append(String.format(format, prefCell(m), hostCell(m), m.ttl() + "s", addresses));
+                String addresses = m.addressesText();
+                out.append(String.format(format, m.preferenceText(), m.hostText(), m.ttl() + "s", addresses));
             }
             return;
         }
-        int hostWidth = Math.max(4, mx.stream().mapToInt(m -> hostCell(m).length()).max().orElse(4));
+        int hostWidth = Math.max(4, mx.stream().mapToInt(m -> m.hostText().length()).max().orElse(4));
         int addressWidth = Math.max(7, mx.stream().flatMap(m -> m.addresses().stream()).mapToInt(String::length)
                 .max().orElse(7));
         String format = "  %-5s %-" + hostWidth + "s %6s  %-" + addressWidth + "s  %-15s %8s %9s  %s%n";
         out.append(bold(String.format(format, "PREF", "HOST", "TTL", "ADDRESS", "PORT 25", "CONNECT", "GREETING",
                 "TLS")));
         for (Report.MxEntry m : mx) {
-            String pref = prefCell(m);
-            String host = hostCell(m);
+            String pref = m.preferenceText();
+            String host = m.hostText();
             if (m.probes().isEmpty()) {
-                out.append(String.format(format, pref, host, m.ttl() + "s", noAddress(m), "", "", "", ""));
+                out.append(String.format(format, pref, host, m.ttl() + "s", m.addressesText(), "", "", "", ""));
                 continue;
             }
             boolean first = true;
@@ -120,21 +120,6 @@ public final class TextReport {
                 first = false;
             }
         }
-    }
-
-    /** An implicit MX has no preference of its own: it is the domain's address, used when there are no MX records. */
-    private static String prefCell(Report.MxEntry m) {
-        return m.implicit() ? "-" : String.valueOf(m.preference());
-    }
-
-    private static String hostCell(Report.MxEntry m) {
-        return m.implicit() ? m.host() + " (implicit: the domain's own address)" : m.host();
-    }
-
-    /** Why a host has no address to show: an IP address written as an MX name is not looked up. */
-    private static String noAddress(Report.MxEntry m) {
-        return dev.mxdoctor.command.Names.ipLiteral(m.host()).isPresent() ? "(an IP address as MX name: not used)"
-                : "(no address)";
     }
 
     private String outcome(AddressProbe p) {

@@ -234,14 +234,13 @@ final class SlackRender {
         StringBuilder sb = new StringBuilder();
         for (Report.MxEntry m : mx) {
             if (m.probes().isEmpty()) {
-                sb.append(String.format("%-4d %s %s%n", m.preference(), m.host(),
-                        m.addresses().isEmpty() ? "(no address)" : String.join(", ", m.addresses())));
+                sb.append(String.format("%-4s %s %s%n", m.preferenceText(), m.hostText(), m.addressesText()));
             }
             for (AddressProbe p : m.probes()) {
                 String tls = p.tls().map(t -> t.protocol() + (t.trusted() ? "" : " untrusted")
                         + (t.namesHost() ? "" : " wrong-name")).orElse(p.tlsFailure().isPresent() ? "tls-failed"
                         : p.outcome() == AddressProbe.Outcome.OK ? "no-tls" : "");
-                sb.append(String.format("%-4d %s %s %s%s %s%n", m.preference(), m.host(), p.address(),
+                sb.append(String.format("%-4s %s %s %s%s %s%n", m.preferenceText(), m.hostText(), p.address(),
                         p.outcome().label(), p.greetingMs().isPresent() ? " " + p.greetingMs().getAsLong() + "ms" : "",
                         tls).replace("  ", " "));
             }

@@ -66,4 +66,16 @@ class SlackRenderTest {
                 .contains("<https://docs.test/f#rcpt_user_unknown|RCPT_USER_UNKNOWN>").contains("1.2 s")
                 .contains("What changed since the previous run").contains("verdict ok → failing");
     }
+
+    @Test
+    void mxTable_saysWhatAnImplicitMxAndAnIpLiteralAre_asTheTerminalDoes() {
+        String table = SlackRender.mxTable(List.of(
+                new Report.MxEntry(0, "example.com", true, 300, List.of("192.0.2.5"), List.of()),
+                new Report.MxEntry(10, "192.0.2.7", false, 300, List.of(), List.of()),
+                new Report.MxEntry(20, "ghost.example.com", false, 300, List.of(), List.of())));
+        assertThat(table.lines()).containsExactly(
+                "-    example.com (implicit: the domain's own address) 192.0.2.5",
+                "10   192.0.2.7 (an IP address as MX name: not used)",
+                "20   ghost.example.com (no address)");
+    }
 }
