@@ -162,13 +162,13 @@ public final class SmtpTestRules {
             return switch (m.code()) {
                 case BLOCKLISTED_BY_RECEIVER -> blocklisted(at, m, mail);
                 case MX_REQUIRES_AUTHENTICATION -> new Verdict(Status.FAILING, "Nobody can deliver mail to " + domain
-                        + ": " + at + " demands authentication at MAIL FROM (" + mail.oneLine() + "), as a submission "
+                        + ": " + at + " demands authentication at MAIL FROM (" + mail.brief() + "), as a submission "
                         + "server does; an MX must take its domain's mail on port 25 without it.");
                 case SENDER_NOT_AUTHENTICATED -> senderRefused(e, at, mail, "MAIL FROM");
                 case GREYLISTED, TEMPORARY_FAILURE -> new Verdict(Status.DEGRADED, at + " temporarily refused the "
-                        + "sender: " + mail.oneLine() + "; a real MTA retries later.");
+                        + "sender: " + mail.brief() + "; a real MTA retries later.");
                 default -> new Verdict(Status.INCONCLUSIVE, at + " refused the sender <" + e.sender() + ">: "
-                        + mail.oneLine() + "; the recipient was not tested. Try `from` with an address whose domain "
+                        + mail.brief() + "; the recipient was not tested. Try `from` with an address whose domain "
                         + "resolves and accepts bounces.");
             };
         }
@@ -181,27 +181,27 @@ public final class SmtpTestRules {
         return switch (m.code()) {
             case RCPT_ACCEPTED -> accepted(e, d, at, primaryDown, r);
             case RCPT_USER_UNKNOWN -> new Verdict(Status.FAILING, rcpt + " does not exist at " + at + ": "
-                    + r.oneLine() + ".");
+                    + r.brief() + ".");
             case RCPT_MAILBOX_DISABLED -> new Verdict(Status.FAILING, rcpt + "'s mailbox exists but is disabled at "
-                    + at + ": " + r.oneLine() + "; mail to it bounces until the account is re-enabled.");
+                    + at + ": " + r.brief() + "; mail to it bounces until the account is re-enabled.");
             case MX_REQUIRES_AUTHENTICATION -> new Verdict(Status.FAILING, "Nobody can deliver mail to " + domain
-                    + ": " + at + " demands authentication for the recipient (" + r.oneLine() + "), as a submission "
+                    + ": " + at + " demands authentication for the recipient (" + r.brief() + "), as a submission "
                     + "server does; an MX must take its domain's mail on port 25 without it.");
             case SENDER_NOT_AUTHENTICATED -> senderRefused(e, at, r, "RCPT TO");
             case RELAY_DENIED -> viaBackup && !primaryDown.isEmpty()
                     ? new Verdict(Status.FAILING, "Mail to " + domain + " is bouncing because the primary MX "
                             + ReachabilityRules.describe(e.mx().primaryGroup()) + " is down and the backup MX "
-                            + d.host() + " refuses to relay for the domain: " + r.oneLine() + ".")
-                    : new Verdict(Status.FAILING, at + " refuses mail for " + domain + " (" + r.oneLine() + "): the "
+                            + d.host() + " refuses to relay for the domain: " + r.brief() + ".")
+                    : new Verdict(Status.FAILING, at + " refuses mail for " + domain + " (" + r.brief() + "): the "
                             + "server is not set up to receive for this domain, or the MX points at the wrong server.");
             case BLOCKLISTED_BY_RECEIVER -> blocklisted(at, m, r);
-            case GREYLISTED -> new Verdict(Status.DEGRADED, primaryDown + at + " greylists: " + r.oneLine()
+            case GREYLISTED -> new Verdict(Status.DEGRADED, primaryDown + at + " greylists: " + r.brief()
                     + "; a real MTA retries and normally gets through within minutes to an hour.");
             case RCPT_MAILBOX_FULL -> new Verdict(Status.DEGRADED, rcpt + "'s mailbox is full at " + at + ": "
-                    + r.oneLine() + "; senders keep retrying for a few days while the recipient makes room.");
+                    + r.brief() + "; senders keep retrying for a few days while the recipient makes room.");
             case TEMPORARY_FAILURE -> new Verdict(Status.DEGRADED, primaryDown + at + " answered RCPT with a "
-                    + "temporary failure: " + r.oneLine() + "; senders retry.");
-            default -> new Verdict(Status.FAILING, at + " refuses mail to " + rcpt + " on policy: " + r.oneLine()
+                    + "temporary failure: " + r.brief() + "; senders retry.");
+            default -> new Verdict(Status.FAILING, at + " refuses mail to " + rcpt + " on policy: " + r.brief()
                     + ".");
         };
     }
@@ -214,16 +214,16 @@ public final class SmtpTestRules {
             SmtpReply data = d.data().get();
             if (!data.isPositive()) {
                 return new Verdict(data.isTransient() ? Status.DEGRADED : Status.FAILING, at + " accepted "
-                        + e.recipient() + " but refused the test message: " + data.oneLine() + ".");
+                        + e.recipient() + " but refused the test message: " + data.brief() + ".");
             }
-            sent = " It took the test message: " + data.oneLine() + ".";
+            sent = " It took the test message: " + data.brief() + ".";
         }
         String tls = d.tlsFailure().isPresent() ? " But STARTTLS fails there: senders that require TLS cannot "
                 + "deliver, the others deliver late and in clear text." : "";
         Status status = primaryDown.isEmpty() && tls.isEmpty() ? Status.OK : Status.DEGRADED;
         String flows = primaryDown.isEmpty() ? "" : "mail flows via the backup: ";
         return new Verdict(status, primaryDown + flows + at + " accepts mail for " + e.recipient() + " ("
-                + r.oneLine() + ")." + sent + tls);
+                + r.brief() + ")." + sent + tls);
     }
 
     /** A refusal about the sender: whose sender decides whether the recipient's side can be judged at all. */
@@ -231,11 +231,11 @@ public final class SmtpTestRules {
         // The headline stays short: the code in words is in the finding.
         if (!e.senderGiven()) {
             return new Verdict(Status.INCONCLUSIVE, at + " refused mxdoctor's probe sender <" + e.sender() + "> at "
-                    + stage + ": " + r.oneLine() + ". That is about mxdoctor's own identity, not about "
+                    + stage + ": " + r.brief() + ". That is about mxdoctor's own identity, not about "
                     + domainOf(e.recipient()) + "; test as your real sender with `from`.");
         }
         return new Verdict(r.isTransient() ? Status.DEGRADED : Status.FAILING, at + " refuses mail from "
-                + domainOf(e.sender()) + ": " + r.oneLine() + ". The sender's side must be fixed ("
+                + domainOf(e.sender()) + ": " + r.brief() + ". The sender's side must be fixed ("
                 + domainOf(e.sender()) + "'s SPF, DKIM, DMARC or the sending IP's reverse DNS), not "
                 + domainOf(e.recipient()) + ".");
     }

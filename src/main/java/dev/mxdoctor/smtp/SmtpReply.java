@@ -77,6 +77,20 @@ public record SmtpReply(int code, Optional<String> enhanced, List<String> lines)
         return String.join(" / ", lines);
     }
 
+    /** Longest {@link #brief()} a headline quotes; the whole reply stays in the finding and the transcript. */
+    static final int BRIEF_LIMIT = 160;
+
+    /**
+     * The reply as a headline quotes it: its first line, cut at {@value #BRIEF_LIMIT} characters, and how many lines
+     * were left out ("554-5.7.1 Service unavailable; Client host blocked … (+6 lines)").
+     */
+    public String brief() {
+        String first = lines.get(0);
+        String cut = first.length() <= BRIEF_LIMIT ? first : first.substring(0, BRIEF_LIMIT - 1).strip() + "…";
+        return lines.size() == 1 ? cut : cut + " (+" + (lines.size() - 1) + " more line"
+                + (lines.size() == 2 ? "" : "s") + ")";
+    }
+
     public boolean isPositive() {
         return code >= 200 && code < 400;
     }

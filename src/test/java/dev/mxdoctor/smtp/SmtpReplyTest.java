@@ -90,4 +90,15 @@ class SmtpReplyTest {
         assertThat(c.auth()).containsExactly("PLAIN", "LOGIN");
         assertThat(c.has("starttls")).isTrue();
     }
+
+    @Test
+    void brief_isTheFirstLineCapped_withHowManyLinesWereLeftOut() throws Exception {
+        assertThat(parse("550 5.1.1 <a@example.com>: Recipient address rejected").brief())
+                .isEqualTo("550 5.1.1 <a@example.com>: Recipient address rejected");
+        SmtpReply long1 = parse("554-5.7.1 " + "x".repeat(300), "554-second", "554 third");
+        assertThat(long1.brief()).hasSize(SmtpReply.BRIEF_LIMIT + " (+2 more lines)".length())
+                .startsWith("554-5.7.1 xxx").endsWith("x… (+2 more lines)");
+        assertThat(parse("421-4.7.0 try later", "421 4.7.0 really").brief())
+                .isEqualTo("421-4.7.0 try later (+1 more line)");
+    }
 }
