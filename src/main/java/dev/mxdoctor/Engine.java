@@ -130,7 +130,7 @@ public final class Engine implements AutoCloseable {
         // A user's --timeout is bounded by configuration: a chat command must not hold a worker for long.
         Duration asked = invocation.timeout().orElse(config.timeout());
         Duration timeout = asked.compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : asked;
-        return switch (invocation.request()) {
+        Report report = switch (invocation.request()) {
             case Request.Mx mx -> new MxCheck(dns, resolvers, config.nameServerPort(), Optional.of(smtp()), executor,
                     clock, System::nanoTime, Optional.of(validating())).run(mx, timeout, progress);
             case Request.SmtpTest t -> new SmtpTestCheck(dns, resolvers, config.nameServerPort(), smtp(), executor,
@@ -158,6 +158,9 @@ public final class Engine implements AutoCloseable {
             // help, history and the watch commands are answered by their callers: they are not checks
             default -> throw new IllegalArgumentException(invocation.request().command() + " is not a check");
         };
+        // Whatever rule wrote it, no verdict leaves here milder than its findings allow.
+        return report.withVerdict(dev.mxdoctor.diagnosis.VerdictInvariants.upheld(report.verdict(),
+                report.findings()));
     }
 
     /** DNS cache look-ups answered from the cache (for /metrics). */

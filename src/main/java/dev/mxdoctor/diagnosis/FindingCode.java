@@ -86,9 +86,10 @@ public enum FindingCode {
                     + "to deliver mail, and senders bounce it.",
             "Publish MX records naming the mail servers (or a null MX if the domain takes no mail).",
             "RFC 5321 5.1"),
-    MX_NULL(Group.MX, INFO, "Null MX: the domain accepts no mail",
+    MX_NULL(Group.MX, ERROR, "Null MX: the domain accepts no mail",
             "The domain publishes a null MX (`MX 0 .`): it declares that it accepts no mail. Senders must bounce "
-                    + "at once (556 5.1.10) without trying its address records.",
+                    + "at once (556 5.1.10) without trying its address records. Intended for domains that only "
+                    + "send (or send nothing); every message to it fails, so it is an error when mail is expected.",
             "Nothing to fix if that is intended. If the domain should receive mail, replace the null MX with "
                     + "real MX records; a null MX must be the only MX record.",
             "RFC 7505"),

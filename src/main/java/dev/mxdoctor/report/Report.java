@@ -81,6 +81,11 @@ public record Report(
                 records, transcript, dns, listings, policy);
     }
 
+    public Report withVerdict(Verdict newVerdict) {
+        return new Report(command, query, queryDisplay, resolver, started, elapsedMs, newVerdict, findings, mx,
+                records, transcript, dns, listings, policy);
+    }
+
     public Report startedAt(Instant newStarted) {
         return new Report(command, query, queryDisplay, resolver, newStarted, elapsedMs, verdict, findings, mx,
                 records, transcript, dns, listings, policy);

@@ -25,15 +25,21 @@ class ConnectionGateTest {
         ConnectionGate.Permit first = gate.admit(A, Duration.ofSeconds(5), notes::add);
         gate.admit(A, Duration.ofSeconds(5), notes::add);
         assertThat(notes).isEmpty();
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
         CompletableFuture<ConnectionGate.Permit> third = CompletableFuture.supplyAsync(() -> {
             try {
-                return gate.admit(A, Duration.ofSeconds(30), notes::add);
+                return gate.admit(A, Duration.ofSeconds(30), note -> {
+                    notes.add(note);
+                    waiting.countDown();
+                });
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         // Another address is not held up by A's connections.
         gate.admit(B, Duration.ofSeconds(5), notes::add).close();
+        // The third is waiting (it said so) before a place is freed: closing earlier would let it straight in.
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(third).isNotDone();
         first.close();
         assertThat(third.get(10, TimeUnit.SECONDS)).isNotNull();
