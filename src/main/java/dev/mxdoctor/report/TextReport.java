@@ -193,7 +193,8 @@ public final class TextReport {
                     }
                     out.append('\n');
                     out.append(indent(f.detail(), "      ")).append('\n');
-                    if (f.evidence() != null) {
+                    // The reply is told once: when the detail already quotes it, the evidence line would repeat it.
+                    if (f.evidence() != null && !f.detail().contains(f.evidence())) {
                         out.append("      evidence: ").append(f.evidence()).append('\n');
                     }
                     out.append(indent("→ " + f.advice(), "      ")).append('\n');

@@ -35,4 +35,21 @@ class TextReportTest {
         String out = table(new Report.MxEntry(10, "192.0.2.7", false, 300, List.of(), List.of()));
         assertThat(out).contains("(an IP address as MX name: not used)").doesNotContain("(no address)");
     }
+
+    @Test
+    void render_evidenceTheDetailAlreadyQuotes_isNotRepeated() {
+        String reply = "550 5.1.1 <nobody@example.com>: Recipient address rejected";
+        var quoted = dev.mxdoctor.diagnosis.Finding.of(dev.mxdoctor.diagnosis.FindingCode.RCPT_USER_UNKNOWN,
+                dev.mxdoctor.diagnosis.Finding.Stage.RCPT, "mx.example.com", "mx.example.com answered: " + reply)
+                .withEvidence(reply);
+        var separate = dev.mxdoctor.diagnosis.Finding.of(dev.mxdoctor.diagnosis.FindingCode.TLS_CERT_UNTRUSTED,
+                dev.mxdoctor.diagnosis.Finding.Stage.STARTTLS, "mx.example.com", "The certificate is not trusted.")
+                .withEvidence("CN=mx.example.com");
+        Report r = new Report("smtptest", "nobody@example.com", "nobody@example.com", "192.0.2.53", Instant.EPOCH, 5,
+                new Verdict(Verdict.Status.FAILING, "summary"), List.of(quoted, separate), List.of(), List.of(),
+                List.of(), List.of());
+        String out = new TextReport(false).render(r);
+        assertThat(out.split(java.util.regex.Pattern.quote(reply), -1)).hasSize(2); // once, in the detail
+        assertThat(out).contains("evidence: CN=mx.example.com");
+    }
 }
