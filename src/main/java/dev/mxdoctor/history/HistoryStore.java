@@ -49,6 +49,9 @@ public final class HistoryStore implements AutoCloseable {
     /** Opens (and migrates) the history at {@code jdbcUrl}. */
     public static HistoryStore open(String jdbcUrl) throws HistoryException {
         HistoryStore store = new HistoryStore(jdbcUrl);
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            SqliteNativeCache.prepare(System.getenv());
+        }
         try {
             createDirectory(jdbcUrl);
             int installed = store.installedVersion();
