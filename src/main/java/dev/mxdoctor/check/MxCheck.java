@@ -111,9 +111,18 @@ public final class MxCheck {
         // Only where a host publishes TLSA (few do) is DANE validated, from the certificates the probes already saw.
         if (dane.isPresent() && smtp.isPresent() && !evidence.nullMx() && policy.tlsaPublished(deadline)) {
             DnsTrace validated = new DnsTrace(dane.get(), nanoTime, start);
-            daneResult = Optional.of(new DaneCheck(validated, dane.get(),
-                    Optional.of(DaneCheck.fromProbes(evidence.probes())), executor).run(domain, servers, deadline));
-            findings.addAll(daneResult.get().findings());
+            try {
+                daneResult = Optional.of(new DaneCheck(validated, dane.get(),
+                        Optional.of(DaneCheck.fromProbes(evidence.probes())), executor).run(domain, servers,
+                        deadline));
+                findings.addAll(daneResult.get().findings());
+            } catch (RuntimeException e) {
+                // DANE is a side view of mx: without it the answer stands, and the log has why.
+                String id = ErrorId.next();
+                LOG.error("judging DANE for {} failed, error id {}", domain, id, e);
+                daneResult = Optional.of(new DaneCheck.Result(List.of(), "DANE: not judged (mxdoctor failed "
+                        + "internally, error id " + id + ")", List.of()));
+            }
             exchanges.addAll(validated.exchanges());
         }
         Verdict verdict = DaneCheck.verdict(MxVerdict.of(evidence, findings), domain, findings);
