@@ -173,9 +173,15 @@ public final class MxCheck {
                 || mx instanceof DnsResult.TimedOut) {
             // Whose failure is it? Every resolver's (the domain's servers), or this one's: ask the servers directly.
             progress.update("The resolver could not answer for " + domain + "; following the delegation…");
-            DelegationWalk.Result walked = delegation.walk(name, mx, servers, trace, deadline);
-            return new MxEvidence(domain, resolver, mxStatus, List.of(), false, Optional.empty(), walked.servers(),
-                    Optional.of(walked.delegation()));
+            try {
+                DelegationWalk.Result walked = delegation.walk(name, mx, servers, trace, deadline);
+                return new MxEvidence(domain, resolver, mxStatus, List.of(), false, Optional.empty(),
+                        walked.servers(), Optional.of(walked.delegation()));
+            } catch (RuntimeException e) {
+                // The walk explains the failure; without it the failure is still told as the resolver saw it.
+                LOG.error("following the delegation of {} failed, error id {}", domain, ErrorId.next(), e);
+                return new MxEvidence(domain, resolver, mxStatus, List.of(), false, Optional.empty(), List.of());
+            }
         }
         if (!(mx instanceof DnsResult.Answer) && !(mx instanceof DnsResult.NoData)) {
             return new MxEvidence(domain, resolver, mxStatus, List.of(), false, Optional.empty(), List.of());

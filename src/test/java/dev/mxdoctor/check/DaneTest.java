@@ -114,6 +114,10 @@ class DaneTest {
     }
 
     private static Report mx(String domain) throws Exception {
+        return mx(domain, validating);
+    }
+
+    private static Report mx(String domain, ValidatingDnsClient validating) throws Exception {
         SmtpSettings settings = new SmtpSettings(new Dialer(new TargetPolicy(List.of(Cidr.parse("127.0.0.0/8")),
                 p -> true)), TlsSettings.load(Optional.empty()), FAST, Pinger.DISABLED, smtp.get(0).port(),
                 "mxdoctor.test", "postmaster@mxdoctor.test", false, List.of(), Optional.empty());
@@ -149,6 +153,16 @@ class DaneTest {
         Report none = mx("none.dane.test");
         assertThat(none.policy()).contains("DANE no (auth none.dane.test reads them)");
         assertThat(none.dns()).noneMatch(x -> x.authenticated());
+    }
+
+    @Test
+    void mx_whenJudgingDaneFails_keepsItsAnswer_andSaysDaneWasNotJudged() throws Exception {
+        ValidatingDnsClient broken = new ValidatingDnsClient("not a zone file".getBytes(StandardCharsets.US_ASCII),
+                Duration.ofMillis(500), executor, System::nanoTime, Clock.systemUTC());
+        Report r = mx("wrong.dane.test", broken);
+        assertThat(r.verdict().status()).isEqualTo(Status.OK);
+        assertThat(r.mx()).singleElement().satisfies(m -> assertThat(m.probes()).isNotEmpty());
+        assertThat(r.policy()).contains("DANE not judged (mxdoctor failed internally, error id ");
     }
 
     private static List<Finding> dane(Report r) {
