@@ -63,9 +63,16 @@ final class PolicySummary {
         boolean sts = txt(mtaSts, deadline).stream().anyMatch(t -> t.startsWith("v=STSv1"));
         String daneSaid = dane.map(d -> d.replaceFirst("^DANE: ", ""))
                 .orElse(tlsaPublished(deadline) ? "TLSA published" : "no");
-        return "SPF " + spfSaid + " · DMARC " + policy.map(p -> p.startsWith("p=") ? p : "yes").orElse("none")
-                + " · MTA-STS " + (sts ? "yes" : "none") + " · DANE " + daneSaid + " (auth " + domain
-                + " reads them)";
+        return "SPF " + known(spf, spfSaid, deadline) + " · DMARC " + known(dmarc, policy.map(p -> p.startsWith("p=")
+                ? p : "yes").orElse("none"), deadline) + " · MTA-STS " + known(mtaSts, sts ? "yes" : "none", deadline)
+                + " · DANE " + daneSaid + " (auth " + domain + " reads them)";
+    }
+
+    /** What was read, or, when the question got no usable answer, that it is not known (never "none"). */
+    private String known(CompletableFuture<DnsResult> f, String said, Deadline deadline) {
+        DnsResult r = await(f, deadline);
+        return r instanceof DnsResult.Answer || r instanceof DnsResult.NoData || r instanceof DnsResult.NxDomain
+                ? said : "not known (" + r.status() + ")";
     }
 
     private List<String> txt(CompletableFuture<DnsResult> f, Deadline deadline) {

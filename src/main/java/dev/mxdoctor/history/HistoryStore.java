@@ -77,8 +77,9 @@ public final class HistoryStore implements AutoCloseable {
             store.close();
             throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot open the history at "
                     + redact(jdbcUrl) + ": " + (isLinkage(e) ? "SQLite's native library could not be loaded (it is "
-                    + "unpacked into the temporary directory, which must be writable and allow executables; "
-                    + "-Dorg.sqlite.tmpdir=<dir> names another)" : rootMessage(e)), e);
+                    + "kept in ~/.cache/mxdoctor (XDG_CACHE_HOME), else unpacked into the temporary directory; "
+                    + "one of them must be writable and allow executables; -Dorg.sqlite.tmpdir=<dir> names another "
+                    + "temporary directory)" : rootMessage(e)), e);
         }
     }
 

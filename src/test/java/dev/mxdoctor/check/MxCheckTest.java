@@ -164,6 +164,8 @@ class MxCheckTest {
         assertThat(codes(r)).containsExactly(FindingCode.DNS_SERVFAIL);
         assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
         assertThat(r.verdict().summary()).contains("senders queue the mail and retry");
+        // What could not be asked is not known, never "none".
+        assertThat(r.policy()).startsWith("SPF not known (SERVFAIL) · DMARC none");
     }
 
     @Test

@@ -72,21 +72,35 @@ class KilledRunIT {
     @Test
     void sqliteNativeLibraryUnavailable_answersAnywayWithOneNote() throws Exception {
         try (FakeDnsServer dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx", "mx A 192.0.2.1"))) {
-            // SQLite unpacks its native library into the temporary directory; here there is none to unpack into.
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dorg.sqlite.tmpdir=/proc/no-such-dir", "-jar", "target/mxdoctor.jar", "dns", "ok.test", "MX");
-            pb.environment().putAll(java.util.Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_DB",
-                    "jdbc:sqlite:" + dir.resolve("history.db")));
-            pb.redirectError(dir.resolve("err.txt").toFile()).redirectOutput(dir.resolve("out.txt").toFile());
-            Process p = pb.start();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String out = Files.readString(dir.resolve("out.txt"));
-            String err = Files.readString(dir.resolve("err.txt"));
-            assertThat(p.exitValue()).as(err).isZero();
-            assertThat(out).startsWith("OK  ok.test MX: 1 record.");
-            assertThat(err).contains("mxdoctor: note: this run is not in the history")
+            // No cache directory to keep the native library in, and no temporary directory to unpack it into.
+            Run r = dnsRun(dns, "/proc/no-such-dir", "first");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("OK  ok.test MX: 1 record.");
+            assertThat(r.err()).contains("mxdoctor: note: this run is not in the history")
                     .contains("SQLite's native library could not be loaded").doesNotContain("\tat ");
+            // With a cache directory the library is kept there: the broken temporary directory no longer matters.
+            Run cached = dnsRun(dns, dir.resolve("cache").toString(), "second");
+            assertThat(cached.exit()).as(cached.err()).isZero();
+            assertThat(cached.err()).doesNotContain("not in the history");
+            try (HistoryStore store = HistoryStore.open("jdbc:sqlite:" + dir.resolve("second.db"))) {
+                assertThat(store.latest(Optional.empty(), Optional.empty(), 5)).extracting(RunSummary::command)
+                        .containsExactly("dns");
+            }
         }
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private Run dnsRun(FakeDnsServer dns, String cacheHome, String name) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.sqlite.tmpdir=/proc/no-such-dir", "-jar", "target/mxdoctor.jar", "dns", "ok.test", "MX");
+        pb.environment().putAll(java.util.Map.of("MXDOCTOR_DNS", "127.0.0.1:" + dns.port(), "MXDOCTOR_DB",
+                "jdbc:sqlite:" + dir.resolve(name + ".db"), "XDG_CACHE_HOME", cacheHome));
+        pb.redirectError(dir.resolve(name + ".err").toFile()).redirectOutput(dir.resolve(name + ".out").toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), Files.readString(dir.resolve(name + ".out")),
+                Files.readString(dir.resolve(name + ".err")));
     }
 
     private static List<RunSummary> running(String db) {

@@ -176,6 +176,7 @@ class LabIT {
         "mx migrating.lab.test              | degraded     | DNS_ANSWERS_DIFFER",
         "mx deadns.lab.test                 | failing      | DNS_NS_UNRESPONSIVE",
         "mx lamens.lab.test                 | failing      | DNS_NS_UNRESPONSIVE",
+        "mx expired.lab.test @127.0.2.55    | failing      | DNSSEC_BOGUS",
         "blocklist backup.lab.test          | failing      | IP_BLOCKLISTED",
         "blocklist healthy.lab.test         | ok           | !IP_BLOCKLISTED",
         "blocklist blocked.lab.test         | failing      | DOMAIN_BLOCKLISTED",
