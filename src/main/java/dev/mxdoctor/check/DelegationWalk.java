@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
@@ -130,26 +129,12 @@ final class DelegationWalk {
         return r.reply().map(x -> x.additionalSection()).orElse(List.of());
     }
 
-    /** The servers' addresses: glue where given, else asked of the resolver; only those policy allows. */
+    /** The servers' addresses (glue where given, else asked of the resolver); only those policy allows. */
     private List<Server> servers(List<NSRecord> ns, List<Record> glue, List<InetSocketAddress> resolvers,
             DnsTrace trace, Deadline deadline) {
-        List<Server> out = new ArrayList<>();
-        Map<Name, CompletableFuture<DnsResult>> pending = new LinkedHashMap<>();
-        for (NSRecord r : ns) {
-            Name target = r.getTarget();
-            List<InetAddress> given = glue.stream().filter(g -> g.getType() == Type.A && g.getName().equals(target))
-                    .map(g -> ((ARecord) g).getAddress()).toList();
-            if (given.isEmpty()) {
-                pending.put(target, trace.query(DnsQuery.recursive(resolvers, target, Type.A)));
-            }
-            given.forEach(a -> out.add(new Server(MxCheck.stripDot(target.toString()), a)));
-        }
-        for (Map.Entry<Name, CompletableFuture<DnsResult>> e : pending.entrySet()) {
-            DnsResult a = trace.await(e.getValue(), DnsQuery.recursive(resolvers, e.getKey(), Type.A), deadline);
-            a.records(Type.A).forEach(x -> out.add(new Server(MxCheck.stripDot(e.getKey().toString()),
-                    ((ARecord) x).getAddress())));
-        }
-        return out.stream().filter(s -> mayAsk.test(s.address())).distinct()
+        return NameServerComparison.addressesOf(ns, glue, resolvers, trace, deadline).entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(a -> new Server(e.getKey(), a)))
+                .filter(s -> mayAsk.test(s.address())).distinct()
                 .limit(NameServerComparison.MAX_ADDRESSES).toList();
     }
 

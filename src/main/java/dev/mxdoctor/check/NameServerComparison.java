@@ -96,17 +96,26 @@ final class NameServerComparison {
 
     private static Map<String, List<InetAddress>> addressesOf(DnsResult ns, List<InetSocketAddress> resolvers,
             DnsTrace trace, Deadline deadline) {
+        return addressesOf(ns.records(Type.NS).stream().map(r -> (NSRecord) r).toList(),
+                ns.reply().map(r -> r.additionalSection()).orElse(List.of()), resolvers, trace, deadline);
+    }
+
+    /**
+     * Each name server's IPv4 addresses, by name in order: the glue where the answer carried it, else asked of the
+     * resolvers (all at once).
+     */
+    static Map<String, List<InetAddress>> addressesOf(List<NSRecord> ns, List<org.xbill.DNS.Record> glue,
+            List<InetSocketAddress> resolvers, DnsTrace trace, Deadline deadline) {
         Map<String, List<InetAddress>> out = new LinkedHashMap<>();
-        List<Name> names = ns.records(Type.NS).stream().map(r -> ((NSRecord) r).getTarget()).sorted().toList();
+        List<Name> names = ns.stream().map(NSRecord::getTarget).sorted().toList();
         Map<Name, CompletableFuture<DnsResult>> pending = new LinkedHashMap<>();
         for (Name n : names) {
-            List<InetAddress> glue = ns.reply().stream()
-                    .flatMap(r -> r.additionalSection().stream())
+            List<InetAddress> given = glue.stream()
                     .filter(r -> r.getType() == Type.A && r.getName().equals(n))
                     .map(r -> ((ARecord) r).getAddress())
                     .toList();
-            if (!glue.isEmpty()) {
-                out.put(MxCheck.stripDot(n.toString()), glue);
+            if (!given.isEmpty()) {
+                out.put(MxCheck.stripDot(n.toString()), given);
             } else {
                 pending.put(n, trace.query(DnsQuery.recursive(resolvers, n, Type.A)));
             }
