@@ -281,6 +281,25 @@ class LabIT {
                 "DNSSEC_BOGUS");
     }
 
+    /**
+     * When the resolver fails, whose failure it is, in words, on real BIND: a delegation to an address where no name
+     * server listens and one to a server that refuses the zone fail for every resolver; a zone whose signatures ran
+     * out fails at a validating resolver (ns3) that still answers with checking disabled.
+     */
+    @Test
+    void mx_resolverFailures_sayWhoseFailureItIs() throws Exception {
+        Result dead = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "mx", "deadns.lab.test");
+        assertThat(dead.summary()).startsWith("Mail to deadns.lab.test is held up at every resolver, not only this one: "
+                + "the name servers it is delegated to do not answer for it (ns-dead.lab.test [127.0.2.9]: no answer)");
+        Result lame = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "mx", "lamens.lab.test");
+        assertThat(lame.summary()).contains("(ns2.lab.test [127.0.2.54]: lame (REFUSED))");
+        Result expired = mxdoctor(Map.of("MXDOCTOR_DB", "none"), "mx", "expired.lab.test", "@127.0.2.55");
+        assertThat(expired.summary()).startsWith("Mail to expired.lab.test is held up at every resolver that "
+                + "validates DNSSEC");
+        assertThat(expired.codes().get(0)).isEqualTo("DNSSEC_BOGUS");
+        assertThat(expired.json.getAsJsonArray("dns").toString()).contains("expired.lab.test. MX +cd");
+    }
+
     /** The open-relay test on the lab's real Postfix: off by default; finds the open relay, and not the closed ones. */
     @Test
     void relaytest_findsTheOpenRelayAndPassesTheClosedOnes_twiceOnOneHistory() throws Exception {
