@@ -155,9 +155,11 @@ final class DaneCheck {
         if (Security.of(mx) == Security.FAILED) {
             return new Result(findings, "DANE: not checked (the MX look-up " + mx.status() + ")", List.of());
         }
-        List<String> hosts = mx.records(Type.MX).stream()
-                .map(r -> ((MXRecord) r).getTarget().toString(true).toLowerCase(Locale.ROOT))
-                .filter(h -> !h.isEmpty() && !h.equals(".")).distinct().toList();
+        // Without MX records, mail goes to the domain's own address, and DANE looks for its TLSA there (RFC 7672 2.2.1).
+        List<String> hosts = mx instanceof DnsResult.NoData ? List.of(domain.toLowerCase(Locale.ROOT))
+                : mx.records(Type.MX).stream()
+                        .map(r -> ((MXRecord) r).getTarget().toString(true).toLowerCase(Locale.ROOT))
+                        .filter(h -> !h.isEmpty() && !h.equals(".")).distinct().toList();
         if (hosts.isEmpty()) {
             return new Result(findings, "DANE: no MX hosts", List.of());
         }

@@ -95,7 +95,7 @@ public final class MxCheck {
         progress.update("Looking up MX for " + request.domain().display() + "…");
         PolicySummary policy = new PolicySummary(trace, servers, domain);
         MxEvidence evidence = resolve(domain, servers, trace, deadline, progress);
-        policy.mxHosts(evidence.hosts().stream().filter(h -> !h.implicit()).map(MxEvidence.Host::name).toList());
+        policy.mxHosts(evidence.hosts().stream().filter(h -> !h.ipLiteral()).map(MxEvidence.Host::name).toList());
         TranscriptRecorder transcript = new TranscriptRecorder(nanoTime, start);
         Optional<AddressProbe> control = Optional.empty();
         if (smtp.isPresent()) {

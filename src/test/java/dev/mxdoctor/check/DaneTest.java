@@ -78,7 +78,8 @@ class DaneTest {
                 "wrong MX 10 mx.wrong", "mx.wrong A 127.0.3.61", "_25._tcp.mx.wrong TLSA " + wrongTlsa,
                 "plain MX 10 mx.plain", "mx.plain A 127.0.3.62", "_25._tcp.mx.plain TLSA " + goodTlsa,
                 "pkix MX 10 mx.pkix", "mx.pkix A 127.0.3.61", "_25._tcp.mx.pkix TLSA 1 1 1 " + "cd".repeat(32),
-                "none MX 10 mx.none", "mx.none A 127.0.3.61"));
+                "none MX 10 mx.none", "mx.none A 127.0.3.61",
+                "implicit A 127.0.3.61", "_25._tcp.implicit TLSA " + wrongTlsa));
         Instant now = Instant.now();
         SignedZones.Signed stale = SignedZones.sign(Zones.zone("stale.test", "@ MX 10 mx", "mx A 127.0.3.61",
                 "_25._tcp.mx TLSA " + goodTlsa), now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(30)));
@@ -223,6 +224,22 @@ class DaneTest {
         Report r = run("auth pkix.dane.test", dns);
         assertThat(dane(r)).extracting(Finding::code).containsExactly(FindingCode.DANE_TLSA_UNUSABLE);
         assertThat(smtp.get(0).connections()).isEqualTo(before);
+    }
+
+    @Test
+    void withoutMxRecords_theDomainItselfIsTheHost_andItsTlsaIsCompared() throws Exception {
+        Report r = run("auth implicit.dane.test", dns);
+        assertThat(dane(r)).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo(FindingCode.DANE_TLSA_MISMATCH);
+            assertThat(f.host()).isEqualTo("implicit.dane.test");
+        });
+    }
+
+    @Test
+    void mx_withoutMxRecords_comparesTheDomainsOwnTlsa() throws Exception {
+        Report r = mx("implicit.dane.test");
+        assertThat(dane(r)).extracting(Finding::code).containsExactly(FindingCode.DANE_TLSA_MISMATCH);
+        assertThat(r.verdict().status()).isEqualTo(Status.FAILING);
     }
 
     @Test
