@@ -196,7 +196,12 @@ public final class AuthCheck {
             f.cancel(true);
             return new DaneCheck.Result(List.of(), "DANE: interrupted", List.of());
         } catch (java.util.concurrent.ExecutionException e) {
-            return new DaneCheck.Result(List.of(), "DANE: not checked (" + e.getCause() + ")", List.of());
+            // DANE is one part of auth: without it the other parts stand, and the log has why.
+            String id = dev.mxdoctor.report.ErrorId.next();
+            org.slf4j.LoggerFactory.getLogger(AuthCheck.class).error("judging DANE failed, error id {}", id,
+                    e.getCause());
+            return new DaneCheck.Result(List.of(), "DANE: not judged (mxdoctor failed internally, error id " + id
+                    + ")", List.of());
         }
     }
 

@@ -166,6 +166,19 @@ class DaneTest {
         assertThat(r.policy()).contains("DANE not judged (mxdoctor failed internally, error id ");
     }
 
+    @Test
+    void auth_whenJudgingDaneFails_keepsTheOtherParts_andSaysDaneWasNotJudged() throws Exception {
+        ValidatingDnsClient broken = new ValidatingDnsClient("not a zone file".getBytes(StandardCharsets.US_ASCII),
+                Duration.ofMillis(500), executor, System::nanoTime, Clock.systemUTC());
+        Request.Auth request = (Request.Auth) new CommandParser().parse("auth good.dane.test").request();
+        Report r = new AuthCheck(new UpstreamDnsClient(Duration.ofMillis(500), 1, executor, System::nanoTime),
+                new Resolvers(List.of(dns.address()), Resolvers.policy(List.of(), List.of())), Clock.systemUTC(),
+                System::nanoTime, Optional.empty(), Optional.of(new AuthCheck.Dane(broken, Optional.empty(),
+                executor))).run(request, Duration.ofSeconds(10), Progress.NONE);
+        assertThat(r.verdict().summary()).contains("SPF: none").contains("DANE: not judged (mxdoctor failed "
+                + "internally, error id ");
+    }
+
     private static List<Finding> dane(Report r) {
         return r.findings().stream().filter(f -> f.code().name().startsWith("DANE_")
                 || f.code() == FindingCode.DNSSEC_BOGUS).toList();
