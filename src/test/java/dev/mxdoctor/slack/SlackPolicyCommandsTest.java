@@ -87,6 +87,19 @@ class SlackPolicyCommandsTest {
     }
 
     @Test
+    void auth_fromSlackTwice_onOneHistory_answersAlikeAndSaysNothingChanged() throws Exception {
+        String first = answer("auth good.test", "C4");
+        String second = answer("auth good.test", "C5");
+        for (String summary : List.of(first, second)) {
+            // The DANE part answers too: this resolver passes no DNSSEC records, which is said, not blamed on the domain.
+            assertThat(summary).contains("SPF: ok").contains("DANE: not checked (the resolver does not pass DNSSEC "
+                    + "records)").doesNotContain("What changed since the previous run");
+        }
+        assertThat(history.latest(java.util.Optional.of("good.test"), java.util.Optional.empty(), 5))
+                .hasSize(2).allSatisfy(r -> assertThat(r.state()).isEqualTo("done"));
+    }
+
+    @Test
     void relaytest_fromSlack_isOnlyForTheListedPeople() throws Exception {
         String refused = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mxdoctor", "relaytest good.test",
                 "C3", "U0ALICE", slack.responseUrl("r")), 0);
