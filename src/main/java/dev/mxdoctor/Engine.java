@@ -119,11 +119,6 @@ public final class Engine implements AutoCloseable {
         return v;
     }
 
-    /** Builds the TLS client's trust material and primes JSSE (for a class-data cache's training run). */
-    public java.util.concurrent.CompletableFuture<?> warmUpTls() {
-        return tls.warmUp(executor);
-    }
-
     /** Runs a check request; {@code help} is the caller's to answer, as it needs no engine. */
     public Report run(Invocation invocation, Progress progress) {
         DnsClient dns = invocation.fresh() ? cache.bypassing() : cache;

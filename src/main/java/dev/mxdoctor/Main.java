@@ -19,12 +19,17 @@ import dev.mxdoctor.report.Report;
 import dev.mxdoctor.report.TextReport;
 import dev.mxdoctor.slack.SlackBot;
 import dev.mxdoctor.slack.SlackSettings;
+import dev.mxdoctor.training.TrainingLab;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,10 +115,6 @@ public final class Main {
             String.valueOf(e.getMessage()).lines().forEach(line -> err.println("mxdoctor: configuration: " + line));
             return EXIT_CONFIG;
         }
-        if (!debug) {
-            // The CLI says in one line of its own when the history is not written; the details are for --debug.
-            Logging.silence("dev.mxdoctor.history", "org.sqlite");
-        }
         Clock clock = Clock.systemUTC();
         Watching.@Nullable Plan plan = null;
         if (invocation.request() instanceof Request.Watch w) {
@@ -130,7 +131,10 @@ public final class Main {
                 return EXIT_USAGE;
             }
         }
-        History history = config.db().map(url -> History.open(url, clock, History.Budgets.DEFAULT))
+        // The CLI says in one line of its own when the history is not written; the details are for --debug. Quieted on
+        // the history's own thread, where the history logs.
+        Runnable quiet = debug ? () -> { } : () -> Logging.silence("dev.mxdoctor.history", "org.sqlite");
+        History history = config.db().map(url -> History.open(url, clock, History.Budgets.DEFAULT, quiet))
                 .orElseGet(() -> History.disabled(clock));
         // Ctrl-C ends a watch like its end time does: the last lines said, the history written, the last verdict's
         // status as the exit status.
@@ -319,22 +323,37 @@ public final class Main {
 
     /**
      * The workload the launcher records a class-data cache from (scripts only, not for people): each check from
-     * parsing to printing and recording, against the resolver and history the launcher points it at (one that does
-     * not answer, a throw-away file), and the TLS client.
+     * parsing to printing and recording, text and JSON, against a name server and a mail server of its own on loopback
+     * ({@link TrainingLab}) and the history the launcher points it at (a throw-away file).
      */
     private static int aotTraining(Map<String, String> env) {
         PrintStream sink = new PrintStream(java.io.OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        for (String command : List.of("dns localhost A", "mx localhost", "smtptest postmaster@localhost")) {
-            List<String> words = new ArrayList<>(Arrays.asList(command.split(" ")));
-            words.addAll(List.of("--timeout", "1"));
-            command(words, env, sink, sink, false, false);
-            words.add("--json");
-            command(words, env, sink, sink, false, false);
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("mxdoctor-training");
+        } catch (IOException e) {
+            return EXIT_INTERNAL;
         }
-        try (Engine engine = Engine.forCommandLine(Config.fromEnvironment(env), Clock.systemUTC())) {
-            engine.warmUpTls().join();
+        try (TrainingLab lab = TrainingLab.start(scratch)) {
+            Map<String, String> training = new HashMap<>(env);
+            training.putAll(lab.settings());
+            for (String command : TrainingLab.commands()) {
+                List<String> words = new ArrayList<>(Arrays.asList(command.split(" ")));
+                command(words, training, sink, sink, false, false);
+                words.add("--json");
+                command(words, training, sink, sink, false, false);
+            }
+            return 0;
+        } catch (IOException e) {
+            return EXIT_INTERNAL;
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.list(scratch)) {
+                files.forEach(f -> f.toFile().delete());
+                Files.delete(scratch);
+            } catch (IOException e) {
+                // a temporary directory left behind
+            }
         }
-        return 0;
     }
 
     private static int internalError(Throwable e, PrintStream err, boolean debug) {

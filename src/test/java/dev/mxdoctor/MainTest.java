@@ -10,10 +10,14 @@ import dev.mxdoctor.testing.Zones;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line end to end (in-process), against the fake DNS server. */
 class MainTest {
@@ -250,12 +254,22 @@ class MainTest {
     }
 
     @Test
-    void aotTraining_runsEveryCheckWithoutTheNetwork() {
-        // The launcher's and the Docker image's cache training: must complete against a resolver that never answers.
-        Map<String, String> training = Map.of("MXDOCTOR_DNS", "127.0.0.1:9", "MXDOCTOR_DNS_TIMEOUT_MS", "50",
-                "MXDOCTOR_DNS_ATTEMPTS", "1", "MXDOCTOR_DB", "none");
+    void aotTraining_runsEveryCheckAgainstItsOwnServers_andRecordsThem(@TempDir Path dir) throws Exception {
+        // The launcher's and the Docker image's cache training: each check gets real answers, a dialogue and a TLS
+        // handshake from the training's own servers on loopback, whatever resolver the environment names.
+        String db = "jdbc:sqlite:" + dir.resolve("train.db");
+        Map<String, String> training = Map.of("MXDOCTOR_DNS", "127.0.0.1:9", "MXDOCTOR_DB", db);
         Run r = run(training, "--aot-training");
         assertThat(r.status()).isZero();
         assertThat(r.out()).isEmpty();
+        try (dev.mxdoctor.history.HistoryStore store = dev.mxdoctor.history.HistoryStore.open(db)) {
+            List<dev.mxdoctor.history.RunSummary> runs = store.latest(Optional.empty(), Optional.empty(), 20);
+            assertThat(runs).extracting(x -> x.command() + " " + x.query() + " " + x.status().orElse("?"))
+                    .containsOnly("dns training.test ok", "mx training.test ok", "smtptest alice@training.test ok",
+                            "smtptest nobody@training.test failing")
+                    .hasSize(8); // each as text and as JSON
+            assertThat(runs).filteredOn(x -> x.command().equals("mx")).allSatisfy(x ->
+                    assertThat(x.summary().orElse("")).contains("with STARTTLS"));
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.mxdoctor.history;
 
 import dev.mxdoctor.report.Report;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class History implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(History.class);
+    // The logger is made on first use, not when the class loads: the command line opens the history on its main
+    // thread and starts the logging system on the history's own (see Main), off the critical path.
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(History.class);
+    }
 
     /** A run still "running" after this long has lost its process (no run may last longer than 10 minutes). */
     static final Duration STALE_AFTER = Duration.ofHours(1);
@@ -40,7 +45,8 @@ public final class History implements AutoCloseable {
     private final HistoryWorker worker;
     private final Clock clock;
     private final Budgets budgets;
-    private final Owner owner = Owner.current();
+    // Asked on the history's thread, where it is first needed: reading the process's start time is not free.
+    private volatile @Nullable Owner owner;
 
     private History(HistoryWorker worker, Clock clock, Budgets budgets) {
         this.worker = worker;
@@ -48,9 +54,26 @@ public final class History implements AutoCloseable {
         this.budgets = budgets;
     }
 
+    private Owner owner() {
+        Owner o = owner;
+        if (o == null) {
+            o = Owner.current(); // two threads may both ask: the same answer
+            owner = o;
+        }
+        return o;
+    }
+
     /** The history at {@code jdbcUrl}, opened on its own thread (so start-up never waits for the database). */
     public static History open(String jdbcUrl, Clock clock, Budgets budgets) {
-        return new History(HistoryWorker.start(jdbcUrl), clock, budgets);
+        return open(jdbcUrl, clock, budgets, () -> {});
+    }
+
+    /**
+     * As {@link #open(String, Clock, Budgets)}, running {@code first} on the history's thread before it opens the
+     * database (the command line quiets the history's logging there, off its own critical path).
+     */
+    public static History open(String jdbcUrl, Clock clock, Budgets budgets, Runnable first) {
+        return new History(HistoryWorker.start(jdbcUrl, first), clock, budgets);
     }
 
     /** No history at all ({@code MXDOCTOR_DB=none}): nothing is written, nothing is compared. */
@@ -92,7 +115,7 @@ public final class History implements AutoCloseable {
                 throw h;
             }
         } catch (TimeoutException e) {
-            LOG.warn("history: the database did not open within {} s; answering without it until it does",
+            Log.LOG.warn("history: the database did not open within {} s; answering without it until it does",
                     wait.toSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -103,7 +126,7 @@ public final class History implements AutoCloseable {
     @SuppressWarnings("FutureReturnValueIgnored") // the worker logs a failure and keeps problem() current
     public Run begin(RunRecord run) {
         worker.write("record the start of run " + run.id(), s -> {
-            s.start(run, owner.label());
+            s.start(run, owner().label());
             return run.id();
         });
         return new Run(run);
@@ -134,7 +157,7 @@ public final class History implements AutoCloseable {
                             p.started(), report.started())).orElse(List.of());
                 } catch (RuntimeException e) {
                     // What changed is a side view: the run is recorded without it rather than not at all.
-                    LOG.warn("history: comparing run {} with the one before failed, error id {}", record.id(),
+                    Log.LOG.warn("history: comparing run {} with the one before failed, error id {}", record.id(),
                             dev.mxdoctor.report.ErrorId.next(), e);
                 }
                 s.finish(record.id(), report, json, c, state);
@@ -180,7 +203,7 @@ public final class History implements AutoCloseable {
         }
         // Asked ahead of queued writes, and refused at once while the database is down: the asker is waiting.
         answer(worker.read("record watch " + w.id(), s -> {
-            WatchStore.create(s, w, owner.label(), until);
+            WatchStore.create(s, w, owner().label(), until);
             return Boolean.TRUE;
         }), "record the watch");
     }
@@ -191,13 +214,13 @@ public final class History implements AutoCloseable {
      */
     public List<WatchRecord> claimWatches(Duration hold, Duration wait) {
         Instant now = clock.instant();
-        return await(worker.read("claim watches", s -> WatchStore.claim(s, owner.label(), now, now.plus(hold))), wait,
-                "claiming watches").orElse(List.of());
+        return await(worker.read("claim watches", s -> WatchStore.claim(s, owner().label(), now,
+                now.plus(hold))), wait, "claiming watches").orElse(List.of());
     }
 
     /** Writes a watch's progress; false when another process holds it now or the database did not answer. */
     public boolean saveWatch(WatchRecord w) {
-        return await(worker.write("record watch " + w.id(), s -> WatchStore.save(s, w, owner.label())),
+        return await(worker.write("record watch " + w.id(), s -> WatchStore.save(s, w, owner().label())),
                 budgets.answer(), "recording watch " + w.id()).orElse(false);
     }
 
@@ -205,7 +228,7 @@ public final class History implements AutoCloseable {
     @SuppressWarnings("FutureReturnValueIgnored") // written before the history closes, which drains the queue
     public void releaseWatches() {
         worker.write("release watches", s -> {
-            WatchStore.release(s, owner.label());
+            WatchStore.release(s, owner().label());
             return Boolean.TRUE;
         });
     }
@@ -256,7 +279,7 @@ public final class History implements AutoCloseable {
     public List<RunSummary> interruptAbandoned(Duration wait) {
         Instant now = clock.instant();
         CompletableFuture<List<RunSummary>> marked = worker.write("mark interrupted runs",
-                s -> s.interruptAbandoned(now, SILENT_AFTER, STALE_AFTER, owner::seesGone));
+                s -> s.interruptAbandoned(now, SILENT_AFTER, STALE_AFTER, label -> owner().seesGone(label)));
         return wait.isZero() ? List.of() : await(marked, wait, "marking interrupted runs").orElse(List.of());
     }
 
@@ -265,7 +288,7 @@ public final class History implements AutoCloseable {
     public void heartbeat() {
         Instant now = clock.instant();
         worker.write("heartbeat", s -> {
-            s.heartbeat(owner.label(), now);
+            s.heartbeat(owner().label(), now);
             return Boolean.TRUE;
         });
     }
@@ -274,7 +297,7 @@ public final class History implements AutoCloseable {
     @SuppressWarnings("FutureReturnValueIgnored") // written before the history closes, which drains the queue
     public void stopBeating() {
         worker.write("forget heartbeat", s -> {
-            s.forget(owner.label());
+            s.forget(owner().label());
             return Boolean.TRUE;
         });
     }
@@ -285,7 +308,7 @@ public final class History implements AutoCloseable {
      */
     public boolean tryLease(String name, Duration hold, Duration wait) {
         Instant now = clock.instant();
-        return await(worker.write("take lease " + name, s -> s.tryLease(name, owner.label(), now, hold)), wait,
+        return await(worker.write("take lease " + name, s -> s.tryLease(name, owner().label(), now, hold)), wait,
                 "taking lease " + name).orElse(false);
     }
 
@@ -316,7 +339,7 @@ public final class History implements AutoCloseable {
         } catch (ExecutionException e) {
             return Optional.empty(); // the worker logged it and keeps problem() current
         } catch (TimeoutException e) {
-            LOG.warn("history: {} took longer than {} ms; going on without it", what, budget.toMillis());
+            Log.LOG.warn("history: {} took longer than {} ms; going on without it", what, budget.toMillis());
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -336,7 +359,7 @@ public final class History implements AutoCloseable {
     public void close() {
         int lost = closeAndCount();
         if (lost > 0) {
-            LOG.warn("history: {} writes could not be made before closing: {}", lost,
+            Log.LOG.warn("history: {} writes could not be made before closing: {}", lost,
                     problem().orElse("the database was too slow"));
         }
     }

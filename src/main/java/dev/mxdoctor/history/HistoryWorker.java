@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 final class HistoryWorker {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HistoryWorker.class);
+    // Made on first use (see History).
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(HistoryWorker.class);
+    }
 
     /** Writes kept while the database is down; the oldest are dropped beyond this (and the log says so). */
     static final int MAX_PENDING = 1000;
@@ -59,9 +62,12 @@ final class HistoryWorker {
         this.url = url;
     }
 
-    static HistoryWorker start(String url) {
+    static HistoryWorker start(String url, Runnable first) {
         HistoryWorker w = new HistoryWorker(url);
-        Thread t = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(w::loop);
+        Thread t = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(() -> {
+            first.run();
+            w.loop();
+        });
         w.thread = t;
         t.start();
         return w;
@@ -121,7 +127,7 @@ final class HistoryWorker {
             if (write) {
                 if (writes.size() >= MAX_PENDING) {
                     Task dropped = writes.pollFirst();
-                    LOG.warn("history: {} writes wait for the database; dropped the oldest ({})", MAX_PENDING,
+                    Log.LOG.warn("history: {} writes wait for the database; dropped the oldest ({})", MAX_PENDING,
                             dropped.what());
                     dropped.result().completeExceptionally(unavailable("dropped: too many writes waiting"));
                     writesLost.incrementAndGet();
@@ -261,7 +267,7 @@ final class HistoryWorker {
                 writes.remove(t);
             }
             if (down) {
-                LOG.info("history: the database is back; writing {} waiting runs", writes.size());
+                Log.LOG.info("history: the database is back; writing {} waiting runs", writes.size());
             }
             down = false;
             failures = 0;
@@ -274,7 +280,7 @@ final class HistoryWorker {
     private void failed(@Nullable Task t, HistoryException e) {
         if (e.kind() == HistoryException.Kind.REJECTED && t != null) {
             String id = dev.mxdoctor.report.ErrorId.next();
-            LOG.warn("history: {} (error id {}); dropping this operation", e.getMessage(), id, e);
+            Log.LOG.warn("history: {} (error id {}); dropping this operation", e.getMessage(), id, e);
             if (t.write()) {
                 writesLost.incrementAndGet();
             }
@@ -294,7 +300,7 @@ final class HistoryWorker {
         lock.lock();
         try {
             if (e.kind() == HistoryException.Kind.SCHEMA_TOO_NEW) {
-                LOG.error("history: {}; runs are not recorded", e.getMessage());
+                Log.LOG.error("history: {}; runs are not recorded", e.getMessage());
                 opened.completeExceptionally(e);
                 fatal = e;
                 writes.forEach(w -> w.result().completeExceptionally(e));
@@ -302,7 +308,7 @@ final class HistoryWorker {
                 writes.clear();
             } else {
                 if (!down) {
-                    LOG.warn("history: {}; runs wait in memory (at most {}) until the database is back",
+                    Log.LOG.warn("history: {}; runs wait in memory (at most {}) until the database is back",
                             e.getMessage(), MAX_PENDING);
                 }
                 down = true;

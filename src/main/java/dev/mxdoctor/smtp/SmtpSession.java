@@ -161,7 +161,7 @@ public final class SmtpSession implements Closeable {
     }
 
     private static TlsFacts facts(SSLSession session, TlsSettings.Recorder recorder, String host) {
-        List<X509Certificate> chain = recorder.chain;
+        List<X509Certificate> chain = recorder.chain();
         if (chain.isEmpty()) {
             return new TlsFacts(session.getProtocol(), session.getCipherSuite(), "", "", List.of(), false, false,
                     Optional.of("no certificate"), java.time.Instant.EPOCH, java.time.Instant.EPOCH, List.of());
@@ -169,9 +169,10 @@ public final class SmtpSession implements Closeable {
         X509Certificate leaf = chain.get(0);
         List<String> names = dnsNames(leaf);
         boolean namesHost = names.stream().anyMatch(n -> TlsFacts.matches(n, host));
+        Optional<String> problem = recorder.problem();
         return new TlsFacts(session.getProtocol(), session.getCipherSuite(),
                 leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(), names, namesHost,
-                recorder.problem.isEmpty(), recorder.problem, leaf.getNotBefore().toInstant(),
+                problem.isEmpty(), problem, leaf.getNotBefore().toInstant(),
                 leaf.getNotAfter().toInstant(), chain);
     }
 

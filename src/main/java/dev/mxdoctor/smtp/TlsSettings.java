@@ -66,11 +66,14 @@ public final class TlsSettings {
     }
 
     /**
-     * Builds the trust material on {@code executor} now and has JSSE write a ClientHello into a buffer, so that the
-     * first real handshake waits for neither (in a cold JVM they cost a few hundred milliseconds). Completes when done.
+     * Builds the trust material on {@code executor} now and, at the same time on another thread, has JSSE write a
+     * ClientHello into a buffer, so that the first real handshake waits for neither (in a cold JVM each costs tens of
+     * milliseconds). Completes when both are done.
      */
     public CompletableFuture<?> warmUp(Executor executor) {
-        return trust(executor).thenAcceptAsync(t -> {
+        JssePrimer.start();
+        CompletableFuture<X509TrustManager> trust = trust(executor);
+        CompletableFuture<Void> hello = CompletableFuture.runAsync(() -> {
             try {
                 javax.net.ssl.SSLEngine engine = newHandshake().context().createSSLEngine("warm-up.invalid", 25);
                 engine.setUseClientMode(true);
@@ -80,6 +83,7 @@ public final class TlsSettings {
                 // only a warm-up: the real handshake reports its own problems
             }
         }, executor);
+        return CompletableFuture.allOf(trust.exceptionally(e -> null), hello);
     }
 
     private CompletableFuture<X509TrustManager> trust(Executor executor) {
@@ -145,9 +149,13 @@ public final class TlsSettings {
         }
     }
 
-    /** A context for one handshake, with a trust manager that records the chain and its verdict. */
+    /**
+     * A context for one handshake, with a trust manager that records the chain. The handshake does not wait for the
+     * trust store (it may still be building in the background); the chain is judged afterwards ({@link
+     * Recorder#problem}).
+     */
     Handshake newHandshake() {
-        Recorder recorder = new Recorder(trust(Runnable::run).join());
+        Recorder recorder = new Recorder(trust(Runnable::run));
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {recorder}, null);
@@ -159,24 +167,46 @@ public final class TlsSettings {
 
     record Handshake(SSLContext context, Recorder recorder) {}
 
-    /** Accepts every chain (as opportunistic TLS does) but remembers it and whether it would have validated. */
+    /**
+     * Accepts every chain (as opportunistic TLS does) but remembers it, to say after the handshake whether it would
+     * have validated.
+     */
     static final class Recorder extends X509ExtendedTrustManager {
-        private final X509TrustManager delegate;
-        volatile List<X509Certificate> chain = List.of();
-        volatile Optional<String> problem = Optional.of("no certificate received");
+        private final CompletableFuture<X509TrustManager> delegate;
+        private volatile List<X509Certificate> chain = List.of();
+        private volatile String authType = "";
 
-        Recorder(X509TrustManager delegate) {
+        Recorder(CompletableFuture<X509TrustManager> delegate) {
             this.delegate = delegate;
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] certs, String authType) {
-            chain = List.of(certs);
+            this.chain = List.of(certs);
+            this.authType = authType;
+        }
+
+        List<X509Certificate> chain() {
+            return chain;
+        }
+
+        /** Why the recorded chain would not validate against the trust store; empty when it would. */
+        Optional<String> problem() {
+            List<X509Certificate> certs = chain;
+            if (certs.isEmpty()) {
+                return Optional.of("no certificate received");
+            }
+            X509TrustManager trust;
             try {
-                delegate.checkServerTrusted(certs, authType);
-                problem = Optional.empty();
-            } catch (CertificateException e) {
-                problem = Optional.of(rootCause(e));
+                trust = delegate.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                return Optional.of(rootCause(e));
+            }
+            try {
+                trust.checkServerTrusted(certs.toArray(X509Certificate[]::new), authType);
+                return Optional.empty();
+            } catch (CertificateException | RuntimeException e) {
+                return Optional.of(rootCause(e));
             }
         }
 
