@@ -251,39 +251,23 @@ final class Runner {
                 spec.invocation().request().query(), Instant.now());
     }
 
+    /** Where the run's first message went: its ts in the channel, or the response_url when the bot cannot post. */
+    private record FirstPost(@Nullable String parentTs, boolean viaResponseUrl) {}
+
     private void executeLogged(Spec spec, Optional<String> queuedMessage) {
         RunRecord record = record(spec);
         History.Run run = history.begin(record); // before anything is posted: a Slack outage loses no history
-        String parentTs = null;
-        boolean viaResponseUrl = false;
-        try {
-            SlackRender.Message first = SlackRender.running(spec.commandLine(), "Checking " + subject(spec) + "…",
-                    spec.user(), spec.runId());
-            try {
-                if (queuedMessage.isPresent()) {
-                    parentTs = queuedMessage.get(); // it waited in the queue: its message becomes the run's
-                    poster.update(spec.channel(), parentTs, first);
-                } else {
-                    parentTs = poster.post(spec.channel(), spec.threadTs(), first);
-                }
-            } catch (Poster.SlackError e) {
-                if (!e.cannotPost() || spec.responseUrl() == null) {
-                    throw e;
-                }
-                viaResponseUrl = true;
-                LOG.info("run {}: cannot post in {} ({}), answering through response_url", spec.runId(),
-                        spec.channel(), e.error());
+        // The first message and the check start together: with many commands at once, Slack's answer to the post can
+        // take as long as the check itself, and the check does not need it (progress waits for it, the answer joins it).
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
+        CompletableFuture<FirstPost> posting = new CompletableFuture<>();
+        Thread.ofVirtual().name("first-post-" + spec.runId()).start(() -> {
+            if (context != null) {
+                org.slf4j.MDC.setContextMap(context);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            run.finish(Report.failed(record.command(), record.query(), record.started(), "interrupted"),
-                    RunState.CANCELLED);
-            return;
-        } catch (Poster.SlackError | RuntimeException e) {
-            // Slack refused the first message: the check still runs and is recorded; the user hears of it below.
-            LOG.warn("run {}: could not post the first message: {}", spec.runId(), e.getMessage());
-        }
-        Progress progress = viaResponseUrl || parentTs == null ? Progress.NONE : throttled(spec, parentTs);
+            posting.complete(postFirst(spec, queuedMessage));
+        });
+        Progress progress = throttled(spec, posting);
         Report report;
         RunState state;
         Optional<String> sharedWith = Optional.empty();
@@ -317,9 +301,13 @@ final class Runner {
             LOG.error("run {} ({}) failed, error id {}", spec.runId(), spec.commandLine(), id, e);
             run.finish(Report.failed(record.command(), record.query(), record.started(), "error id " + id),
                     RunState.FAILED);
-            reportInternalError(spec, parentTs, viaResponseUrl, id);
+            FirstPost first = join(posting, spec);
+            reportInternalError(spec, first.parentTs(), first.viaResponseUrl(), id);
             return;
         }
+        FirstPost first = join(posting, spec);
+        String parentTs = first.parentTs();
+        boolean viaResponseUrl = first.viaResponseUrl();
         List<String> changes = run.finish(report, state);
         // One line a run, for whoever reads the logs: who asked what, where, and what came of it.
         LOG.info("{} asked by {} in {}: {} ({}, {} ms{})", spec.commandLine(), spec.user(), spec.channel(),
@@ -419,9 +407,59 @@ final class Runner {
         }
     }
 
-    private Progress throttled(Spec spec, String parentTs) {
+    /** Posts "Checking…" (or turns the queued message into it); never throws: a failure leaves no parent message. */
+    private FirstPost postFirst(Spec spec, Optional<String> queuedMessage) {
+        SlackRender.Message first = SlackRender.running(spec.commandLine(), "Checking " + subject(spec) + "…",
+                spec.user(), spec.runId());
+        try {
+            if (queuedMessage.isPresent()) {
+                poster.update(spec.channel(), queuedMessage.get(), first); // it waited in the queue: its message
+                return new FirstPost(queuedMessage.get(), false);           // becomes the run's
+            }
+            return new FirstPost(poster.post(spec.channel(), spec.threadTs(), first), false);
+        } catch (Poster.SlackError e) {
+            if (e.cannotPost() && spec.responseUrl() != null) {
+                LOG.info("run {}: cannot post in {} ({}), answering through response_url", spec.runId(),
+                        spec.channel(), e.error());
+                return new FirstPost(null, true);
+            }
+            // Slack refused the first message: the check still runs and is recorded; the user hears of it later.
+            LOG.warn("run {}: could not post the first message: {}", spec.runId(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: could not post the first message: {}", spec.runId(), e.getMessage());
+        }
+        return new FirstPost(queuedMessage.orElse(null), false);
+    }
+
+    /** The first post's outcome; the answer waits for it (the post itself is bounded by the Slack client's timeouts). */
+    private static FirstPost join(CompletableFuture<FirstPost> posting, Spec spec) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                FirstPost first = posting.get();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return first;
+            } catch (InterruptedException e) {
+                interrupted = true; // the answer must still reach Slack: wait on, and keep the interrupt
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("run {}: the first message: {}", spec.runId(), String.valueOf(e.getCause()));
+                return new FirstPost(null, false);
+            }
+        }
+    }
+
+    private Progress throttled(Spec spec, CompletableFuture<FirstPost> posting) {
         long[] last = {System.nanoTime()};
         return message -> {
+            FirstPost first = posting.getNow(null);
+            if (first == null || first.viaResponseUrl() || first.parentTs() == null) {
+                return; // nothing to update yet (or ever)
+            }
+            String parentTs = first.parentTs();
             long now = System.nanoTime();
             synchronized (last) {
                 if (now - last[0] < PROGRESS_INTERVAL_NANOS) {

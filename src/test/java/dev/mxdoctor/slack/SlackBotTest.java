@@ -159,6 +159,33 @@ class SlackBotTest {
     }
 
     @Test
+    void theCheckRuns_whileSlackIsSlowToTakeTheFirstMessage_andTheAnswerReplacesIt() throws Exception {
+        // Under load Slack's answer to "Checking…" can take as long as the check: the check must not wait for it.
+        java.util.concurrent.CountDownLatch release = slack.hold("chat.postMessage");
+        java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
+        socketBot((invocation, progress) -> {
+            progress.update("asking the MX hosts…"); // no message to update yet: dropped, never an error
+            Report r = engine.run(invocation, progress);
+            checked.countDown();
+            return r;
+        });
+        String envelope = slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C7",
+                slack.responseUrl("r7")), 0);
+        slack.awaitAck(envelope, WAIT);
+        assertThat(checked.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                .as("the check finished while its first message was still on its way").isTrue();
+        assertThat(slack.calls()).extracting(Call::method).doesNotContain("chat.postMessage", "chat.update");
+        release.countDown();
+        List<Call> calls = awaitRun("C7");
+        Call parent = of(calls, "chat.postMessage", "C7").get(0);
+        assertThat(parent.param("text")).isEqualTo("Checking MX for ok.test…");
+        List<Call> updates = of(calls, "chat.update", "C7");
+        assertThat(updates).hasSize(1);
+        assertThat(updates.get(0).param("ts")).isEqualTo(parent.ts());
+        assertThat(updates.get(0).param("text")).startsWith("OK: Mail for ok.test goes to mx1.ok.test");
+    }
+
+    @Test
     void slashCommand_overSocketMode_acksThenPostsSummaryAndThreadedTranscript() throws Exception {
         socketBot();
         String envelope = slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C1",

@@ -48,6 +48,9 @@ public final class FakeSlack implements AutoCloseable {
     private final AtomicInteger ts = new AtomicInteger(1000);
     private volatile int retryAfterSeconds = 1;
     private final List<Refusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<Call>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Refusal(String method, java.util.function.Predicate<Map<String, String>> when, String error,
             AtomicInteger times) {}
@@ -111,11 +114,30 @@ public final class FakeSlack implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Holds every call of {@code method} (Slack slow to answer) until the returned latch is counted down; a held call
+     * is recorded when it is answered.
+     */
+    public java.util.concurrent.CountDownLatch hold(String method) {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        holds.put(method, release);
+        return release;
+    }
+
     private void api(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestURI().getPath().substring("/api/".length());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> params = form(body);
+            java.util.concurrent.CountDownLatch held = holds.get(method);
+            if (held != null) {
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String token = auth == null ? params.get("token") : auth.replace("Bearer ", "");
             AtomicInteger limited = rateLimited.get(method);
@@ -196,9 +218,12 @@ public final class FakeSlack implements AutoCloseable {
         return "1700000000." + String.format("%06d", ts.incrementAndGet());
     }
 
-    private synchronized void record(Call c) {
-        calls.add(c);
-        notifyAll();
+    private void record(Call c) {
+        synchronized (this) {
+            calls.add(c);
+            notifyAll();
+        }
+        listeners.forEach(l -> l.accept(c));
     }
 
     /** Every call so far, in order. */
@@ -211,18 +236,39 @@ public final class FakeSlack implements AutoCloseable {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
     }
 
-    /** Waits until {@code condition} holds for the calls, or fails after {@code timeout}. */
-    public synchronized List<Call> await(Predicate<List<Call>> condition, Duration timeout, String what)
+    /**
+     * Waits until {@code condition} holds for the calls, or fails after {@code timeout}. The condition is tested on a
+     * copy, outside the lock: a slow condition never holds up the calls being answered.
+     */
+    public List<Call> await(Predicate<List<Call>> condition, Duration timeout, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.test(calls)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("timed out waiting for " + what + "; calls: " + calls);
+        int tested = -1;
+        while (true) {
+            List<Call> snapshot;
+            synchronized (this) {
+                while (calls.size() == tested) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError("timed out waiting for " + what + "; calls: " + calls);
+                    }
+                    wait(Math.max(1, left / 1_000_000));
+                }
+                snapshot = List.copyOf(calls);
             }
-            wait(Math.max(1, left / 1_000_000));
+            if (condition.test(snapshot)) {
+                return snapshot;
+            }
+            tested = snapshot.size();
         }
-        return List.copyOf(calls);
+    }
+
+    /**
+     * Calls {@code listener} with every call from now on, as it is recorded (for benchmarks, which must not scan
+     * thousands of calls on every new one while the bot works).
+     */
+    public void onCall(java.util.function.Consumer<Call> listener) {
+        listeners.add(listener);
     }
 
     /** Sends a Socket Mode envelope to the connected app; returns its envelope id. */
