@@ -84,6 +84,9 @@ public final class FakeDnsServer implements AutoCloseable {
     private FakeDnsServer(InetSocketAddress bind, List<Zone> zones) throws IOException {
         this.zones = zones;
         this.udp = new DatagramSocket(bind);
+        // Room for a burst of questions (the load benchmark asks thousands at once): with the default buffer the
+        // kernel dropped some while this one thread answered others, and the checks waited out their DNS timeouts.
+        udp.setReceiveBufferSize(4 << 20);
         this.tcp = new ServerSocket();
         try {
             tcp.setReuseAddress(true);
