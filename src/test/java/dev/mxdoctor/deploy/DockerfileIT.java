@@ -154,6 +154,16 @@ class DockerfileIT {
         String health = run.one("HEALTHCHECK");
         assertThat(health).contains("/healthz").contains("$MXDOCTOR_HTTP_PORT").contains("MXDOCTOR_OPS_PORT");
 
+        // The class-data archive: recorded at build time from the jar's own training run (which needs no network:
+        // MainTest.aotTraining_*), at the path the entry point reads it from.
+        String archiveFlag = entrypoint.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")).findFirst()
+                .orElseThrow();
+        String archive = archiveFlag.substring("-XX:SharedArchiveFile=".length());
+        String training = run.all("RUN").stream().filter(r -> r.contains("--aot-training")).findFirst().orElseThrow();
+        assertThat(training).contains("-XX:ArchiveClassesAtExit=" + archive).contains("-jar " + installed)
+                .contains(installed + " history"); // the schema made first, so migrations stay out of the archive
+        assertThat(training).doesNotContain("MXDOCTOR_DNS=");
+
         assertThat(run.one("USER")).doesNotStartWith("0").doesNotStartWith("root");
         String volume = run.one("VOLUME");
         assertThat(String.join(" ", run.all("ENV"))).contains("MXDOCTOR_DB=jdbc:sqlite:" + volume + "/");
