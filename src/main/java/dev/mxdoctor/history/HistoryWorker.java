@@ -65,7 +65,11 @@ final class HistoryWorker {
     static HistoryWorker start(String url, Runnable first) {
         HistoryWorker w = new HistoryWorker(url);
         Thread t = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(() -> {
-            first.run();
+            try {
+                first.run();
+            } catch (RuntimeException | LinkageError e) {
+                // only a preliminary (quieting the logs): the history itself must still be written
+            }
             w.loop();
         });
         w.thread = t;

@@ -433,18 +433,18 @@ final class Runner {
         return new FirstPost(queuedMessage.orElse(null), false);
     }
 
-    /** The first post's outcome; the answer waits for it (the post itself is bounded by the Slack client's timeouts). */
+    /**
+     * The first post's outcome; the answer waits for it (the post itself is bounded by the Slack client's timeouts).
+     * The check is over by now and its state decided: a cancel or stop arriving meanwhile is not kept, since the
+     * answer, which says what was seen, must still reach Slack (as after the check).
+     */
     private static FirstPost join(CompletableFuture<FirstPost> posting, Spec spec) {
-        boolean interrupted = false;
         while (true) {
             try {
-                FirstPost first = posting.get();
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                return first;
+                return posting.get();
             } catch (InterruptedException e) {
-                interrupted = true; // the answer must still reach Slack: wait on, and keep the interrupt
+                LOG.info("run {}: stop asked while its first message was on its way; the answer goes on",
+                        spec.runId());
             } catch (java.util.concurrent.ExecutionException e) {
                 LOG.warn("run {}: the first message: {}", spec.runId(), String.valueOf(e.getCause()));
                 return new FirstPost(null, false);
