@@ -30,9 +30,10 @@ import java.util.concurrent.Future;
 /**
  * A burst of 200 signed slash commands over HTTP at the real Bolt app, through the local fake Slack; each runs a
  * real {@code mx} against the in-process DNS and SMTP servers. Prints the ack latencies (Slack's limit is 3 s;
- * target p99 under 100 ms on 2 cores) and whether every command got its answer.
+ * target p99 under 100 ms on 2 cores) and whether every command got its answer. With {@code socket}, the same
+ * commands arrive as Socket Mode envelopes over the one WebSocket, each timed until its ack comes back on it.
  *
- * <p>Run: {@code scripts/bench SlackBurstBench [commands]}
+ * <p>Run: {@code scripts/bench SlackBurstBench [commands] [noop] [socket]}
  */
 public final class SlackBurstBench {
 
@@ -40,7 +41,9 @@ public final class SlackBurstBench {
         SlackBot.configureHttpServer(); // as `mxdoctor bot` does, before any HTTP server exists
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         // "noop": every command answered by a check that returns at once, to separate the ack path from the work.
-        boolean noop = args.length > 1 && args[1].equals("noop");
+        List<String> modes = List.of(args).subList(Math.min(1, args.length), args.length);
+        boolean noop = modes.contains("noop");
+        boolean socketMode = modes.contains("socket");
         String secret = "bench-secret";
         try (FakeSmtpServer smtp = FakeSmtpServer.start(new InetSocketAddress("127.0.3.71", 0));
                 FakeDnsServer dns = FakeDnsServer.start(Zones.zone("ok.test", "@ MX 10 mx1", "mx1 A 127.0.3.71"));
@@ -52,7 +55,8 @@ public final class SlackBurstBench {
                         String.valueOf(smtp.port()), "MXDOCTOR_ALLOW_TARGETS", "127.0.0.0/8", "MXDOCTOR_HELO",
                         "mxdoctor.test", "MXDOCTOR_PING", "off")), Clock.systemUTC());
                 SlackBot bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-bench",
-                        "SLACK_SIGNING_SECRET", secret, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
+                        socketMode ? "SLACK_APP_TOKEN" : "SLACK_SIGNING_SECRET", socketMode ? "xapp-bench" : secret,
+                        "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
                         // Pacing is per channel; the burst spans many channels, so it does not apply here.
                         "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0",
                         // Every command is to be answered: none turned away by the queue's bound.
@@ -61,7 +65,17 @@ public final class SlackBurstBench {
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             bot.start(Duration.ofDays(90));
             URI uri = URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");
-            burst(uri, slack, secret, n, "warm", pool); // JIT warm-up: the bot is a long-running process
+            // Acks over the WebSocket, noted as they arrive (one parse a message).
+            Map<String, Long> ackedAt = new java.util.concurrent.ConcurrentHashMap<>();
+            slack.onSocketMessage(m -> {
+                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(m).getAsJsonObject();
+                if (o.has("envelope_id")) {
+                    ackedAt.putIfAbsent(o.get("envelope_id").getAsString(), System.nanoTime());
+                }
+            });
+            Burst send = socketMode ? (t, p) -> socketBurst(slack, n, t, p, ackedAt)
+                    : (t, p) -> burst(uri, slack, secret, n, t, p);
+            send.run("warm", pool); // JIT warm-up: the bot is a long-running process
             slack.await(calls -> answered(slack) >= n, Duration.ofMinutes(5), n + " warm-up answers");
             // Quiet before measuring: the warm-up's thread replies posted and its runs written, the heap collected.
             if (!noop) { // a noop run's answer has no transcript to reply with in its thread
@@ -70,7 +84,7 @@ public final class SlackBurstBench {
             history.awaitWrites(Duration.ofMinutes(1));
             System.gc();
             long start = System.nanoTime();
-            List<long[]> results = burst(uri, slack, secret, n, "burst", pool);
+            List<long[]> results = send.run("burst", pool);
             List<Double> acks = new ArrayList<>();
             int ok = 0;
             for (long[] r : results) {
@@ -80,7 +94,8 @@ public final class SlackBurstBench {
             slack.await(calls -> answered(slack) >= 2L * n, Duration.ofMinutes(5), n + " answers");
             double allAnswered = (System.nanoTime() - start) / 1e9;
             Collections.sort(acks);
-            System.out.printf("%d slash commands at once over signed HTTP, 2 cores%n", n);
+            System.out.printf(socketMode ? "%d slash commands at once over Socket Mode, 2 cores%n"
+                    : "%d slash commands at once over signed HTTP, 2 cores%n", n);
             System.out.printf("acks: %d x HTTP 200; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", ok,
                     acks.get(n / 2), acks.get((int) (n * 0.9)), acks.get((int) Math.ceil(n * 0.99) - 1),
                     acks.get(n - 1));
@@ -117,6 +132,47 @@ public final class SlackBurstBench {
 
     private static long answered(FakeSlack slack) {
         return slack.calls("chat.update").stream().filter(c -> c.param("blocks").contains("Re-run")).count();
+    }
+
+    @FunctionalInterface
+    private interface Burst {
+        List<long[]> run(String tag, ExecutorService pool) throws Exception;
+    }
+
+    /**
+     * Sends {@code n} /mx commands as Socket Mode envelopes at the same instant; returns each one's time from being
+     * sent to its ack arriving (ns), with status 200 for an ack.
+     */
+    private static List<long[]> socketBurst(FakeSlack slack, int n, String tag, ExecutorService pool,
+            Map<String, Long> ackedAt) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String[]>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            com.google.gson.JsonObject payload = dev.mxdoctor.testing.SlackPayloads.slash("/mx", "ok.test",
+                    "C" + (i % 50), "U" + tag + i, slack.responseUrl(tag + i));
+            sent.add(pool.submit(() -> {
+                go.await();
+                long t0 = System.nanoTime();
+                return new String[] {slack.sendEnvelope("slash_commands", payload, 0), String.valueOf(t0)};
+            }));
+        }
+        go.countDown();
+        List<String[]> envelopes = new ArrayList<>();
+        for (Future<String[]> f : sent) {
+            envelopes.add(f.get());
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        List<long[]> out = new ArrayList<>();
+        for (String[] e : envelopes) {
+            while (!ackedAt.containsKey(e[0])) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no ack for " + e[0]);
+                }
+                Thread.sleep(1); // polling the map the listener fills; the times come from the listener
+            }
+            out.add(new long[] {ackedAt.get(e[0]) - Long.parseLong(e[1]), 200});
+        }
+        return out;
     }
 
     /** Sends {@code n} signed /mx commands at the same instant; returns each one's ack time (ns) and status. */

@@ -407,6 +407,7 @@ public final class SlackBot implements AutoCloseable {
             socketOpen = true;
             lastFromSlack.set(System.nanoTime());
             var client = socketMode.getClient();
+            EnvelopeDispatch.install(client);
             client.addWebSocketMessageListener(message -> {
                 lastFromSlack.set(System.nanoTime());
                 socketOpen = true;

@@ -49,6 +49,8 @@ public final class FakeSlack implements AutoCloseable {
     private volatile int retryAfterSeconds = 1;
     private final List<Refusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> socketListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<Call>> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -271,6 +273,11 @@ public final class FakeSlack implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Calls {@code listener} with every message the app sends over Socket Mode from now on, as it arrives. */
+    public void onSocketMessage(java.util.function.Consumer<String> listener) {
+        socketListeners.add(listener);
+    }
+
     /** Sends a Socket Mode envelope to the connected app; returns its envelope id. */
     public String sendEnvelope(String type, JsonObject payload, int retryAttempt) throws InterruptedException {
         String id = "env-" + ts.incrementAndGet();
@@ -376,6 +383,7 @@ public final class FakeSlack implements AutoCloseable {
                 socketMessages.add(message);
                 socketMessages.notifyAll();
             }
+            socketListeners.forEach(l -> l.accept(message));
         }
 
         @Override
