@@ -79,6 +79,7 @@ final class Runner {
     }
 
     private final Poster poster;
+    private final Duration queueNoticeAfter;
     private final BiFunction<Invocation, Progress, Report> checks;
     private final WorkerPool pool;
     private final History history;
@@ -88,7 +89,8 @@ final class Runner {
     private volatile boolean stopping;
 
     Runner(Poster poster, BiFunction<Invocation, Progress, Report> checks, WorkerPool pool, History history,
-            String docs) {
+            String docs, Duration queueNoticeAfter) {
+        this.queueNoticeAfter = queueNoticeAfter;
         this.poster = poster;
         this.checks = checks;
         this.pool = pool;
@@ -142,14 +144,20 @@ final class Runner {
     }
 
     /**
-     * The parent message of a run that waits for a place: "queued, 3 checks ahead of yours", kept current (at most
-     * every {@value #QUEUE_UPDATE_SECONDS} s) off the caller's thread, and handed to the run when it starts.
+     * The parent message of a run that waits for a place: "queued, 3 checks ahead of yours", posted once the run has
+     * waited MXDOCTOR_QUEUE_NOTICE_MS (a run that starts sooner goes straight to "Checking…", without a queue message
+     * flashing by, and a burst of commands does not double its Web API calls), kept current (at most every
+     * {@value #QUEUE_UPDATE_SECONDS} s) off the caller's thread, and handed to the run when it starts.
      */
     private final class QueueNotice {
         static final int QUEUE_UPDATE_SECONDS = 2;
         private final Spec spec;
+        private final long queuedAt = System.nanoTime();
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-        private @Nullable String parentTs;
+        private final java.util.concurrent.atomic.AtomicBoolean noticeOnItsWay =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile int ahead;
+        private volatile @Nullable String parentTs;
         private boolean started;
         private long lastUpdate;
 
@@ -158,20 +166,34 @@ final class Runner {
         }
 
         void update(int ahead) {
+            this.ahead = ahead;
+            if (parentTs == null && !noticeOnItsWay.compareAndSet(false, true)) {
+                return; // the first notice is on its way and will show the latest position
+            }
             Thread.ofVirtual().start(() -> {
+                long wait = queueNoticeAfter.toNanos() - (System.nanoTime() - queuedAt);
+                try {
+                    if (wait > 0) {
+                        Thread.sleep(java.time.Duration.ofNanos(wait));
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
                 lock.lock();
                 try {
                     long now = System.nanoTime();
-                    if (started || (parentTs != null && now - lastUpdate < QUEUE_UPDATE_SECONDS * 1_000_000_000L)) {
+                    String shown = parentTs;
+                    if (started || (shown != null && now - lastUpdate < QUEUE_UPDATE_SECONDS * 1_000_000_000L)) {
                         return;
                     }
-                    SlackRender.Message m = SlackRender.running(spec.commandLine(), ahead == 0
-                            ? "Queued: yours is next…" : "Queued: " + ahead + " check" + (ahead == 1 ? "" : "s")
+                    int position = this.ahead;
+                    SlackRender.Message m = SlackRender.running(spec.commandLine(), position == 0
+                            ? "Queued: yours is next…" : "Queued: " + position + " check" + (position == 1 ? "" : "s")
                             + " ahead of yours…", spec.user(), spec.runId());
-                    if (parentTs == null) {
+                    if (shown == null) {
                         parentTs = poster.post(spec.channel(), spec.threadTs(), m);
                     } else {
-                        poster.update(spec.channel(), parentTs, m);
+                        poster.update(spec.channel(), shown, m);
                     }
                     lastUpdate = now;
                 } catch (Poster.SlackError | RuntimeException e) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param perChannelPerMinute MXDOCTOR_RATE_PER_CHANNEL: checks that may start in one channel in a minute
  * @param opsPort MXDOCTOR_OPS_PORT: where /healthz, /readyz and /metrics are served, if not on MXDOCTOR_HTTP_PORT
  * @param maxQueued MXDOCTOR_MAX_QUEUED: checks that may wait for a place; beyond that askers are told to retry
+ * @param queueNoticeAfter MXDOCTOR_QUEUE_NOTICE_MS: how long a check waits for a place before its message says so
  * @param shutdownGrace MXDOCTOR_SHUTDOWN_GRACE: how long running checks may finish after SIGTERM
  */
 public record SlackSettings(
@@ -34,6 +35,7 @@ public record SlackSettings(
         int perUserPerMinute,
         int perChannelPerMinute,
         int maxQueued,
+        Duration queueNoticeAfter,
         Duration shutdownGrace) {
 
     /** Socket Mode (an app token) or HTTP mode (a signing secret). */
@@ -84,6 +86,7 @@ public record SlackSettings(
                 r.integer("MXDOCTOR_RATE_PER_USER", 20, 1, 100_000),
                 r.integer("MXDOCTOR_RATE_PER_CHANNEL", 60, 1, 100_000),
                 r.integer("MXDOCTOR_MAX_QUEUED", 100, 0, 100_000),
+                Duration.ofMillis(r.integer("MXDOCTOR_QUEUE_NOTICE_MS", 1000, 0, 60_000)),
                 Duration.ofSeconds(r.integer("MXDOCTOR_SHUTDOWN_GRACE", 25, 0, 3600)));
     }
 
@@ -127,6 +130,7 @@ public record SlackSettings(
         m.put("MXDOCTOR_MAX_QUEUED", String.valueOf(maxQueued));
         m.put("MXDOCTOR_RATE_PER_USER", String.valueOf(perUserPerMinute));
         m.put("MXDOCTOR_RATE_PER_CHANNEL", String.valueOf(perChannelPerMinute));
+        m.put("MXDOCTOR_QUEUE_NOTICE_MS", String.valueOf(queueNoticeAfter.toMillis()));
         m.put("MXDOCTOR_SHUTDOWN_GRACE", shutdownGrace.toSeconds() + "s");
         m.putAll(access.effective());
         return m;

@@ -588,6 +588,34 @@ class SlackBotTest {
                 assertThat(u.param("ts")).isEqualTo(queued.ts()));
     }
 
+    @Test
+    void aRunThatGetsItsPlaceSoon_showsNoQueueMessage_justItsCheck() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        socketBot((inv, progress) -> {
+            if (runs.incrementAndGet() == 1) {
+                try {
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS); // holds the only place
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return engine.run(inv, progress);
+        }, Map.of("MXDOCTOR_MAX_RUNS", "1", "MXDOCTOR_QUEUE_NOTICE_MS", "60000"));
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C70", slack.responseUrl("r70")), 0);
+        slack.await(cs -> !of(cs, "chat.postMessage", "C70").isEmpty(), WAIT, "the first run's message");
+        String second = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mx", "other.test", "C71", "U0BOB",
+                slack.responseUrl("r71")), 0);
+        slack.awaitAck(second, WAIT); // queued behind the first
+        release.countDown();
+        awaitRunSummary("C71");
+        List<Call> parents = of(slack.calls("chat.postMessage"), "chat.postMessage", "C71").stream()
+                .filter(c -> c.param("thread_ts") == null).toList();
+        assertThat(parents).hasSize(1);
+        assertThat(parents.get(0).param("text")).isEqualTo("Checking MX for other.test…");
+        assertThat(slack.calls()).noneMatch(c -> String.valueOf(c.param("blocks")).contains("Queued"));
+    }
+
     /** Waits until the run's parent message carries its verdict (a chat.update with the Re-run button). */
     private void awaitRunSummary(String channel) throws InterruptedException {
         slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.update") && channel.equals(
