@@ -554,18 +554,7 @@ class SlackBotTest {
 
     @Test
     void overTheRunningCap_waitsInTheQueueSaysWhereItStandsAndRunsInThatMessage() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        socketBot((inv, progress) -> {
-            if (runs.incrementAndGet() == 1) {
-                try {
-                    release.await(20, java.util.concurrent.TimeUnit.SECONDS); // holds the only place
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return engine.run(inv, progress);
-        }, Map.of("MXDOCTOR_MAX_RUNS", "1", "MXDOCTOR_MAX_QUEUED", "1"));
+        java.util.concurrent.CountDownLatch release = firstRunHoldsTheOnlyPlace(Map.of("MXDOCTOR_MAX_QUEUED", "1"));
         slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C60", slack.responseUrl("r60")), 0);
         slack.await(cs -> !of(cs, "chat.postMessage", "C60").isEmpty(), WAIT, "the first run's message");
         slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mx", "other.test", "C61", "U0BOB",
@@ -590,18 +579,8 @@ class SlackBotTest {
 
     @Test
     void aRunThatGetsItsPlaceSoon_showsNoQueueMessage_justItsCheck() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        socketBot((inv, progress) -> {
-            if (runs.incrementAndGet() == 1) {
-                try {
-                    release.await(20, java.util.concurrent.TimeUnit.SECONDS); // holds the only place
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return engine.run(inv, progress);
-        }, Map.of("MXDOCTOR_MAX_RUNS", "1", "MXDOCTOR_QUEUE_NOTICE_MS", "60000"));
+        java.util.concurrent.CountDownLatch release = firstRunHoldsTheOnlyPlace(Map.of("MXDOCTOR_QUEUE_NOTICE_MS",
+                "60000"));
         slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "C70", slack.responseUrl("r70")), 0);
         slack.await(cs -> !of(cs, "chat.postMessage", "C70").isEmpty(), WAIT, "the first run's message");
         String second = slack.sendEnvelope("slash_commands", SlackPayloads.slash("/mx", "other.test", "C71", "U0BOB",
@@ -614,6 +593,28 @@ class SlackBotTest {
         assertThat(parents).hasSize(1);
         assertThat(parents.get(0).param("text")).isEqualTo("Checking MX for other.test…");
         assertThat(slack.calls()).noneMatch(c -> String.valueOf(c.param("blocks")).contains("Queued"));
+    }
+
+    /**
+     * A bot with one place for running checks, held by the first run until the returned latch is counted down; the
+     * other runs are real checks.
+     */
+    private java.util.concurrent.CountDownLatch firstRunHoldsTheOnlyPlace(Map<String, String> extra) throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("MXDOCTOR_MAX_RUNS", "1");
+        socketBot((inv, progress) -> {
+            if (runs.incrementAndGet() == 1) {
+                try {
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return engine.run(inv, progress);
+        }, env);
+        return release;
     }
 
     /** Waits until the run's parent message carries its verdict (a chat.update with the Re-run button). */
