@@ -257,7 +257,9 @@ class DialogueTest {
     void run_slowGreeting_isMeasuredNotCutShort() {
         AddressProbe p = run(server().greetingDelay(Duration.ofMillis(400)), Optional.empty());
         assertThat(p.outcome()).isEqualTo(Outcome.OK);
-        assertThat(p.greetingMs().orElseThrow()).isGreaterThanOrEqualTo(400);
+        // The server's delay starts when accept() returns, the client's clock when connect() does; the two race,
+        // so the client may see a few ms less than 400 (CI once measured 398). Still far above an instant greeting.
+        assertThat(p.greetingMs().orElseThrow()).isGreaterThanOrEqualTo(300);
     }
 
     @Test
