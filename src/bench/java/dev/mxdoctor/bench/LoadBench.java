@@ -131,7 +131,8 @@ public final class LoadBench {
                                 String.valueOf(checks), "MXDOCTOR_MAX_RUNS_PER_USER", "1000", "MXDOCTOR_MAX_QUEUED",
                                 "10000", "MXDOCTOR_RATE_PER_USER", "100000", "MXDOCTOR_RATE_PER_CHANNEL", "100000")),
                         engine::run, history, new dev.mxdoctor.ops.Metrics());
-                ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                // Platform threads: Slack's servers are not in the bot's scheduler (see SlackBurstBench).
+                ExecutorService senders = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
             bot.start(Duration.ofDays(1));
             java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + bot.httpPort() + "/slack/events");
             // Warm-up (JIT, TLS, Bolt's first auth.test), then one check alone: the "single check" of the target.

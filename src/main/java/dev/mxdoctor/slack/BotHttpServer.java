@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +48,8 @@ final class BotHttpServer implements AutoCloseable {
     static final int BACKLOG = 1024;
 
     private final HttpServer server;
-    private final java.util.concurrent.ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.ExecutorService handlers = AckThreads.create("slack-http-",
+            AckThreads.MAX_PLATFORM);
 
     BotHttpServer(InetSocketAddress address, @Nullable App events, @Nullable Operations operations)
             throws IOException {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hands each Socket Mode message to a virtual thread of its own as it arrives. The Slack SDK queues them for a single
+ * Hands each Socket Mode message to a thread of its own ({@link AckThreads}) as it arrives. The Slack SDK queues them for a single
  * thread that takes at most a fixed number every 10 ms and handles them one after the other: a burst of commands waited
  * its turn to be acknowledged (200 at once: p99 about 210 ms, see docs/benchmarks.md), and one slow handler held up
  * every other envelope. Installed as the client's message queue once it is connected; whatever the SDK had queued
@@ -24,6 +24,8 @@ final class EnvelopeDispatch implements SocketModeMessageQueue {
 
     private final Handler handler;
     private final SocketModeMessageQueue previous;
+    private final java.util.concurrent.Executor threads = AckThreads.create("socket-mode-message-",
+            AckThreads.MAX_PLATFORM);
 
     EnvelopeDispatch(Handler handler, SocketModeMessageQueue previous) {
         this.handler = handler;
@@ -37,7 +39,7 @@ final class EnvelopeDispatch implements SocketModeMessageQueue {
 
     @Override
     public void add(String message) {
-        Thread.ofVirtual().name("socket-mode-message").start(() -> {
+        threads.execute(() -> {
             try {
                 handler.handle(message);
             } catch (IOException | RuntimeException e) {

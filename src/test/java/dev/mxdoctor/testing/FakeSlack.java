@@ -57,10 +57,15 @@ public final class FakeSlack implements AutoCloseable {
     private record Refusal(String method, java.util.function.Predicate<Map<String, String>> when, String error,
             AtomicInteger times) {}
 
+    private final java.util.concurrent.ExecutorService handlers = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("fake-slack-", 0).factory());
+
     public FakeSlack() {
         try {
             http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
-            http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            // Platform threads, not virtual ones: Slack's servers are not in the bot's scheduler, and a fake on the
+            // bot's carrier threads would queue behind its work and make the bot look slower than it is.
+            http.setExecutor(handlers);
             http.createContext("/api/", this::api);
             http.createContext("/response/", this::responseUrl);
             http.start();
@@ -398,6 +403,7 @@ public final class FakeSlack implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        handlers.shutdownNow();
         try {
             socket.stop(1000);
         } catch (InterruptedException e) {
