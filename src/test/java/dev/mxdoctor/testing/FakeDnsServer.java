@@ -244,7 +244,7 @@ public final class FakeDnsServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = tcp.accept();
-                Thread.ofVirtual().start(() -> serveTcpConnection(s));
+                Thread.ofPlatform().daemon().start(() -> serveTcpConnection(s)); // not on the client's carriers
             } catch (IOException e) {
                 return;
             }

@@ -192,7 +192,9 @@ public final class FakeSmtpServer implements AutoCloseable {
             try {
                 Socket s = server.accept();
                 connections.incrementAndGet();
-                Thread.ofVirtual().start(() -> {
+                // A platform thread: a remote server is not in the scheduler of the checks' virtual threads, and on it
+                // a reply would wait for a carrier behind their work, a delay the client would be blamed for.
+                Thread.ofPlatform().daemon().start(() -> {
                     maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
                     try {
                         serve(s);
