@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Many people at once, through the engine: {@code checks} concurrent {@code mx} checks over {@code domains}
  * distinct domains (so each domain is asked several times at once), against in-process fake DNS and SMTP servers
  * that each answer after {@code latency}. Prints whether every check was answered, p50/p99 latency against a single
- * check at the same latency, peak heap, peak RSS, live threads, and the most connections any one address saw.
+ * check at the same latency, peak heap, peak RSS, live threads, the most connections any one address saw, and where
+ * the CPU went (the harness, the JIT, the collector, mxdoctor). The measured round follows the same load once,
+ * unmeasured, on other domains: the bot is a long-running process, and the JIT is warm when an incident comes.
  *
  * <p>With {@code slack} as the fourth argument, the same checks are driven through the Slack face instead: signed
  * slash commands over HTTP to the real Bolt app (the bot sized for them: {@code MXDOCTOR_MAX_RUNS} = checks), each
@@ -40,16 +42,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadBench {
 
+    /** Unmeasured rounds of the whole load before the measured one (JIT warm-up). */
+    static final int WARM_UP_ROUNDS = 3;
+
     public static void main(String[] args) throws Exception {
         int checks = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int domains = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int latencyMs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         boolean slack = args.length > 3 && args[3].equals("slack");
         String[] addresses = new String[domains];
-        String[] zones = new String[domains];
+        // d<i>.load.test for the measured round, w<i>.load.test for the warm-up round (at the same servers), so that
+        // the measured round finds nothing of its own in the DNS cache.
+        String[] zones = new String[2 * domains];
         for (int i = 0; i < domains; i++) {
             addresses[i] = "127.0.4." + (i + 1);
             zones[i] = Zones.zone("d" + i + ".load.test", "@ MX 10 mx", "mx A " + addresses[i]);
+            zones[domains + i] = Zones.zone("w" + i + ".load.test", "@ MX 10 mx", "mx A " + addresses[i]);
         }
         List<FakeSmtpServer> servers = FakeSmtpServer.onSamePort(addresses);
         servers.forEach(s -> s.greetingDelay(Duration.ofMillis(latencyMs)));
@@ -64,6 +72,7 @@ public final class LoadBench {
                 return;
             }
             CommandParser parser = new CommandParser();
+            warmUp(env, parser, checks, domains, people);
             double single;
             try (Engine engine = new Engine(Config.fromEnvironment(env), Clock.systemUTC())) {
                 engine.run(parser.parse("mx d0.load.test"), Progress.NONE); // JIT and TLS warm-up, not counted
@@ -75,6 +84,7 @@ public final class LoadBench {
             AtomicLong peakThreads = new AtomicLong();
             List<Double> times = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<Report>> all = new ArrayList<>();
+            Cpu cpu = Cpu.now();
             long start = System.nanoTime();
             try (Engine engine = new Engine(Config.fromEnvironment(env), Clock.systemUTC())) {
                 for (int i = 0; i < checks; i++) {
@@ -91,6 +101,7 @@ public final class LoadBench {
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
             }
             double wall = (System.nanoTime() - start) / 1e6;
+            String cpuLine = cpu.since(checks, "check");
             long answered = all.stream().map(CompletableFuture::join).filter(r -> !r.mx().isEmpty()
                     && r.mx().get(0).probes().stream().allMatch(p -> p.outcome().label().equals("ok"))).count();
             List<Double> sorted = new ArrayList<>(times);
@@ -107,8 +118,29 @@ public final class LoadBench {
                     peakHeap.get() / 1048576.0, peakRss(), peakThreads.get());
             System.out.printf("most connections one address saw at once: %d (cap %s)%n", maxPerAddress,
                     "MXDOCTOR_CONNECTIONS_PER_ADDRESS = 2; the server counts its end, which closes a moment later");
+            System.out.println(cpuLine);
         } finally {
             servers.forEach(FakeSmtpServer::close);
+        }
+    }
+
+    /**
+     * The same load once, unmeasured, on the warm-up domains and an engine of its own. mxdoctor's bot is a long-running
+     * process whose hot code was compiled long before an incident brings fifty people; measured right after start, the
+     * JIT compilers took a third of the CPU the load had (printed by {@link Cpu}), and still a quarter after one
+     * round.
+     */
+    private static void warmUp(Map<String, String> env, CommandParser parser, int checks, int domains,
+            ExecutorService people) throws Exception {
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            try (Engine engine = new Engine(Config.fromEnvironment(env), Clock.systemUTC())) {
+                List<CompletableFuture<Report>> all = new ArrayList<>();
+                for (int i = 0; i < checks; i++) {
+                    Invocation inv = parser.parse("mx w" + (i % domains) + ".load.test");
+                    all.add(CompletableFuture.supplyAsync(() -> engine.run(inv, Progress.NONE), people));
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+            }
         }
     }
 
@@ -138,6 +170,19 @@ public final class LoadBench {
             // Warm-up (JIT, TLS, Bolt's first auth.test), then one check alone: the "single check" of the target.
             send(uri, fake, secret, "warm", "d0.load.test", senders, new java.util.HashMap<>()).get();
             awaitAnswers(fake, "Cwarm", 1);
+            // The whole load, unmeasured, on the warm-up domains (see warmUp).
+            for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+                for (int i = 0; i < checks; i++) {
+                    send(uri, fake, secret, "w" + round + "x" + i, "w" + (i % domains) + ".load.test", senders,
+                            new java.util.HashMap<>());
+                }
+                String channels = "Cw" + round + "x\\d+";
+                fake.await(calls -> calls.stream().filter(c -> c.method().equals("chat.update")
+                        && String.valueOf(c.param("channel")).matches(channels)
+                        && String.valueOf(c.param("blocks")).contains("Re-run")).count() >= checks,
+                        Duration.ofMinutes(5), checks + " warm-up answers");
+            }
+            history.awaitWrites(Duration.ofMinutes(1));
             long t0 = System.nanoTime();
             send(uri, fake, secret, "single", "d1.load.test", senders, new java.util.HashMap<>()).get();
             awaitAnswers(fake, "Csingle", 1);
@@ -176,6 +221,7 @@ public final class LoadBench {
             long[] sentAt = new long[checks];
             Map<String, Long> ackedAt = new java.util.concurrent.ConcurrentHashMap<>();
             List<java.util.concurrent.Future<Integer>> acks = new ArrayList<>();
+            Cpu cpu = Cpu.now();
             long start = System.nanoTime();
             for (int i = 0; i < checks; i++) {
                 sentAt[i] = System.nanoTime();
@@ -193,6 +239,7 @@ public final class LoadBench {
                 throw new AssertionError(answered.getCount() + " commands not answered");
             }
             double wall = (System.nanoTime() - start) / 1e6;
+            String cpuLine = cpu.since(checks, "command");
             sampler.interrupt();
             List<Double> sorted = new ArrayList<>();
             long shared = 0;
@@ -200,7 +247,8 @@ public final class LoadBench {
                 sorted.add((answerAt.get("C" + i) - sentAt[i]) / 1e6);
             }
             for (var c : fake.calls("chat.update")) {
-                if (String.valueOf(c.param("blocks")).contains("one run answered")) {
+                if (String.valueOf(c.param("channel")).matches("C\\d+")
+                        && String.valueOf(c.param("blocks")).contains("one run answered")) {
                     shared++;
                 }
             }
@@ -235,6 +283,7 @@ public final class LoadBench {
             System.out.printf("peak heap used %.0f MB; peak RSS %s; peak live platform threads %d%n",
                     peakHeap.get() / 1048576.0, peakRss(), peakThreads.get());
             System.out.printf("most connections one address saw at once: %d (cap 2)%n", maxPerAddress);
+            System.out.println(cpuLine);
         }
     }
 
@@ -245,8 +294,8 @@ public final class LoadBench {
                 + java.net.URLEncoder.encode(fake.responseUrl(tag), java.nio.charset.StandardCharsets.UTF_8);
         return senders.submit(() -> {
             String ts = String.valueOf(java.time.Instant.now().getEpochSecond());
-            int status = SlackBurstBench.post(uri, ts, new com.slack.api.app_backend.SlackSignature.Generator(secret)
-                    .generate(ts, body), body);
+            int status = dev.mxdoctor.testing.HarnessCpu.counted(() -> SlackBurstBench.post(uri, ts,
+                    new com.slack.api.app_backend.SlackSignature.Generator(secret).generate(ts, body), body));
             ackedAt.put(tag, System.nanoTime());
             return status;
         });
@@ -263,6 +312,54 @@ public final class LoadBench {
         fake.await(calls -> calls.stream().filter(c -> c.method().equals("chat.update")
                 && channel.equals(c.param("channel")) && String.valueOf(c.param("blocks")).contains("Re-run"))
                 .count() >= n, Duration.ofMinutes(5), "the answer in " + channel);
+    }
+
+    /**
+     * The CPU the process spent from a starting point, split into the harness's (fake servers, fake Slack, senders:
+     * on other machines in real life) and the rest: mxdoctor itself, with the JIT and the garbage collector.
+     */
+    record Cpu(long process, long harness, long driver, long jit, long gc) {
+        /** Taken on the thread that drives the benchmark, whose own CPU (waiting, counting) is the harness's too. */
+        static Cpu now() {
+            return new Cpu(dev.mxdoctor.testing.HarnessCpu.processNanos(), dev.mxdoctor.testing.HarnessCpu.nanos(),
+                    ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(), vmThreads("C1 Compiler",
+                            "C2 Compiler"), vmThreads("GC Thread", "VM Thread", "G1 "));
+        }
+
+        String since(int n, String what) {
+            Cpu end = now();
+            double total = (end.process - process) / 1e9;
+            double harnessSeconds = (end.harness - harness + end.driver - driver) / 1e9;
+            double jitSeconds = (end.jit - jit) / 1e9;
+            double gcSeconds = (end.gc - gc) / 1e9;
+            double mine = total - harnessSeconds - jitSeconds - gcSeconds;
+            return String.format("CPU meanwhile: %.2f s in all: the harness %.2f s, the JIT compilers %.2f s, the "
+                    + "garbage collector %.2f s, mxdoctor %.2f s = %.1f ms a %s", total, harnessSeconds, jitSeconds,
+                    gcSeconds, mine, mine * 1000 / n, what);
+        }
+
+        /** CPU time (ns) of the JVM's own threads whose names start so (Linux: /proc/self/task/N/stat). */
+        static long vmThreads(String... prefixes) {
+            long ticks = 0;
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (java.io.IOException e) {
+                        continue; // the thread ended meanwhile
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        }
     }
 
     private static long usedHeap() {

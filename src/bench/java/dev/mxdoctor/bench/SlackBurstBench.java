@@ -86,6 +86,7 @@ public final class SlackBurstBench {
             }
             history.awaitWrites(Duration.ofMinutes(1));
             System.gc();
+            LoadBench.Cpu cpu = LoadBench.Cpu.now();
             long start = System.nanoTime();
             List<long[]> results = send.run("burst", pool);
             List<Double> acks = new ArrayList<>();
@@ -96,6 +97,7 @@ public final class SlackBurstBench {
             }
             slack.await(calls -> answered(slack) >= 2L * n, Duration.ofMinutes(5), n + " answers");
             double allAnswered = (System.nanoTime() - start) / 1e9;
+            String cpuLine = cpu.since(n, "command");
             Collections.sort(acks);
             System.out.printf(socketMode ? "%d slash commands at once over Socket Mode, 2 cores%n"
                     : "%d slash commands at once over signed HTTP, 2 cores%n", n);
@@ -104,6 +106,7 @@ public final class SlackBurstBench {
                     acks.get(n - 1));
             System.out.printf("answers: %d of %d summaries posted; the last %.1f s after the burst%n",
                     answered(slack) - n, n, allAnswered);
+            System.out.println(cpuLine);
         }
     }
 
@@ -193,7 +196,7 @@ public final class SlackBurstBench {
             sent.add(pool.submit(() -> {
                 go.await();
                 long t0 = System.nanoTime();
-                int status = post(uri, ts, signature, body);
+                int status = dev.mxdoctor.testing.HarnessCpu.counted(() -> post(uri, ts, signature, body));
                 return new long[] {System.nanoTime() - t0, status};
             }));
         }

@@ -316,6 +316,31 @@ abstract class HistoryStoreContract {
         }
     }
 
+    @Test
+    void runsThatSharedOneReport_areEachRecordedWithIt_andTheNextReportIsComparedAfresh() throws Exception {
+        try (History history = History.open(newDatabase(), java.time.Clock.systemUTC(), BUDGETS)) {
+            Instant t = Instant.parse("2026-12-01T10:00:00Z");
+            Report degraded = report("example.com", Verdict.Status.DEGRADED, t, FindingCode.MX_SINGLE_HOST);
+            // Five people asked at once and one run answered them all: each run finishes with the same report.
+            for (int i = 0; i < 5; i++) {
+                History.Run r = history.begin(RunRecord.local("shared" + i, "u" + i, "mx", "example.com", t));
+                assertThat(r.finish(degraded, RunState.DONE)).as("run %d", i).isEmpty();
+            }
+            History.Run next = history.begin(RunRecord.local("next", "me", "mx", "example.com", t.plusSeconds(60)));
+            assertThat(next.finish(report("example.com", Verdict.Status.OK, t.plusSeconds(60)), RunState.DONE))
+                    .contains("cleared: MX_SINGLE_HOST on mx1.example.com").anySatisfy(c -> assertThat(c).startsWith(
+                            "verdict degraded → ok"));
+            // The first report again, after another: compared with the run just before, not with a remembered one.
+            History.Run again = history.begin(RunRecord.local("again", "me", "mx", "example.com",
+                    t.plusSeconds(120)));
+            assertThat(again.finish(degraded, RunState.DONE)).hasSize(2)
+                    .anySatisfy(c -> assertThat(c).startsWith("verdict ok → degraded"));
+            assertThat(history.latest(Optional.of("example.com"), Optional.empty(), 10))
+                    .extracting(s -> s.status().orElseThrow())
+                    .containsExactly("degraded", "ok", "degraded", "degraded", "degraded", "degraded", "degraded");
+        }
+    }
+
     static WatchRecord watch(String id, String channel, String user, Instant now) {
         return WatchRecord.create(id, Optional.empty(), channel, Optional.empty(), user, "mx example.com",
                 Duration.ofMinutes(5), now, now.plus(Duration.ofHours(4)), false);

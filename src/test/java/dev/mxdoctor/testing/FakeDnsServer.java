@@ -71,7 +71,8 @@ public final class FakeDnsServer implements AutoCloseable {
     private final List<Zone> zones;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4,
+            HarnessCpu.factory("dns-delayed-"));
     private final List<Question> questions = new CopyOnWriteArrayList<>();
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<Name, Behaviour> recursiveBehaviours = new ConcurrentHashMap<>();
@@ -96,8 +97,8 @@ public final class FakeDnsServer implements AutoCloseable {
             tcp.close();
             throw e;
         }
-        Thread.ofPlatform().daemon().name("fake-dns-udp-" + udp.getLocalPort()).start(this::serveUdp);
-        Thread.ofPlatform().daemon().name("fake-dns-tcp-" + udp.getLocalPort()).start(this::serveTcp);
+        HarnessCpu.start("dns-udp-" + udp.getLocalPort(), this::serveUdp);
+        HarnessCpu.start("dns-tcp-" + udp.getLocalPort(), this::serveTcp);
     }
 
     /** Starts a server on 127.0.0.1 and an ephemeral port. Each zone text must start with its $ORIGIN. */
@@ -244,7 +245,7 @@ public final class FakeDnsServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = tcp.accept();
-                Thread.ofPlatform().daemon().start(() -> serveTcpConnection(s)); // not on the client's carriers
+                HarnessCpu.start("dns-tcp-connection", () -> serveTcpConnection(s)); // not on the client's carriers
             } catch (IOException e) {
                 return;
             }

@@ -58,7 +58,7 @@ public final class FakeSlack implements AutoCloseable {
             AtomicInteger times) {}
 
     private final java.util.concurrent.ExecutorService handlers = Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("fake-slack-", 0).factory());
+            HarnessCpu.factory("slack-"));
 
     public FakeSlack() {
         try {

@@ -73,7 +73,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         replies.put("RSET", List.of("250 2.0.0 Ok"));
         replies.put("QUIT", List.of("221 2.0.0 Bye"));
         replies.put("NOOP", List.of("250 2.0.0 Ok"));
-        Thread.ofPlatform().daemon().name("fake-smtp-" + server.getLocalPort()).start(this::accept);
+        HarnessCpu.start("smtp-" + server.getLocalPort(), this::accept);
     }
 
     /** A server on 127.0.0.1 and an ephemeral port. */
@@ -194,7 +194,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                 connections.incrementAndGet();
                 // A platform thread: a remote server is not in the scheduler of the checks' virtual threads, and on it
                 // a reply would wait for a carrier behind their work, a delay the client would be blamed for.
-                Thread.ofPlatform().daemon().start(() -> {
+                HarnessCpu.start("smtp-connection", () -> {
                     maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
                     try {
                         serve(s);
