@@ -114,8 +114,9 @@ public final class LoadBench {
             System.out.printf("answered with every address ok: %d of %d; wall %.0f ms%n", answered, checks, wall);
             System.out.printf("single check %.0f ms; p50 %.0f ms, p99 %.0f ms = %.2f x single (target <= 2 x)%n",
                     single, p50, p99, p99 / single);
-            System.out.printf("peak heap used %.0f MB; peak RSS %s; peak live platform threads %d%n",
-                    peakHeap.get() / 1048576.0, peakRss(), peakThreads.get());
+            System.out.printf("peak heap used %.0f MB (of at most %d MB); peak RSS %s; peak live platform threads %d%n",
+                    peakHeap.get() / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576, peakRss(),
+                    peakThreads.get());
             System.out.printf("most connections one address saw at once: %d (cap %s)%n", maxPerAddress,
                     "MXDOCTOR_CONNECTIONS_PER_ADDRESS = 2; the server counts its end, which closes a moment later");
             System.out.println(cpuLine);
@@ -280,8 +281,9 @@ public final class LoadBench {
                     + "ms%n", ok, checks, checks, shared, wall);
             System.out.printf("single command %.0f ms; p50 %.0f ms, p99 %.0f ms = %.2f x single (target <= 2 x)%n",
                     single, p50, p99, p99 / single);
-            System.out.printf("peak heap used %.0f MB; peak RSS %s; peak live platform threads %d%n",
-                    peakHeap.get() / 1048576.0, peakRss(), peakThreads.get());
+            System.out.printf("peak heap used %.0f MB (of at most %d MB); peak RSS %s; peak live platform threads %d%n",
+                    peakHeap.get() / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576, peakRss(),
+                    peakThreads.get());
             System.out.printf("most connections one address saw at once: %d (cap 2)%n", maxPerAddress);
             System.out.println(cpuLine);
         }

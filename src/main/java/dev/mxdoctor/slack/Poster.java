@@ -62,9 +62,10 @@ final class Poster {
     private final Map<String, Long> nextSlot = new ConcurrentHashMap<>();
     // Web API calls in flight at once. Beyond a few dozen, more only cost: each HTTP/1.1 call holds a connection of
     // its own, and the client scans its whole pool for a free one on every call (measured: hundreds of connections
-    // in a 500-command burst, the pool's scans among the bot's busiest code). The rest wait their turn.
+    // in a 500-command burst, the pool's scans among the bot's busiest code). The rest wait their turn, a run's own
+    // message before transcript replies.
     static final int MAX_IN_FLIGHT = 16;
-    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    private final CallGate inFlight = new CallGate(MAX_IN_FLIGHT);
 
     /** Hears of every Web API call: its method and outcome (ok, error, rate_limited, failed). */
     @FunctionalInterface
@@ -94,22 +95,36 @@ final class Poster {
 
     /** Posts a message; returns its ts. */
     String post(String channel, @Nullable String threadTs, SlackRender.Message m) throws SlackError, InterruptedException {
+        return post(channel, threadTs, m, true);
+    }
+
+    /**
+     * Posts a part of a run's transcript in its thread; returns its ts. Waits while a run's own message waits to be
+     * sent: details after every verdict.
+     */
+    String reply(String channel, String threadTs, SlackRender.Message m) throws SlackError, InterruptedException {
+        return post(channel, threadTs, m, false);
+    }
+
+    private String post(String channel, @Nullable String threadTs, SlackRender.Message m, boolean urgent)
+            throws SlackError, InterruptedException {
         JsonObject r = send("chat.postMessage", channel, form("channel", channel, "thread_ts", threadTs, "text",
-                m.text(), "blocks", m.blocksJson(), "unfurl_links", "false"));
+                m.text(), "blocks", m.blocksJson(), "unfurl_links", "false"), urgent);
         return text(r, "ts");
     }
 
     void update(String channel, String ts, SlackRender.Message m) throws SlackError, InterruptedException {
-        send("chat.update", channel, form("channel", channel, "ts", ts, "text", m.text(), "blocks", m.blocksJson()));
+        send("chat.update", channel, form("channel", channel, "ts", ts, "text", m.text(), "blocks", m.blocksJson()),
+                true);
     }
 
     void ephemeral(String channel, String user, @Nullable String threadTs, String text) throws SlackError, InterruptedException {
         send("chat.postEphemeral", channel, form("channel", channel, "user", user, "thread_ts", threadTs, "text",
-                text));
+                text), true);
     }
 
     void publishHome(String user, String viewJson) throws SlackError, InterruptedException {
-        send("views.publish", "home:" + user, form("user_id", user, "view", viewJson));
+        send("views.publish", "home:" + user, form("user_id", user, "view", viewJson), true);
     }
 
     private static String text(JsonObject o, String key) {
@@ -127,7 +142,7 @@ final class Poster {
         do {
             JsonObject r = send("users.conversations", "members:" + user, form("user", user, "types",
                     "public_channel,private_channel,mpim,im", "exclude_archived", "true", "limit", "200", "cursor",
-                    cursor));
+                    cursor), true);
             if (r.get("channels") instanceof com.google.gson.JsonArray channels) {
                 channels.forEach(ch -> ids.add(text(ch.getAsJsonObject(), "id")));
             }
@@ -158,7 +173,7 @@ final class Poster {
     }
 
     /** One Web API call: a form POST; 429s waited out as Slack asks; ok=false is a {@link SlackError}. */
-    private JsonObject send(String method, String channel, Map<String, @Nullable String> params)
+    private JsonObject send(String method, String channel, Map<String, @Nullable String> params, boolean urgent)
             throws SlackError, InterruptedException {
         FormBody.Builder body = new FormBody.Builder();
         params.forEach((k, v) -> {
@@ -170,7 +185,7 @@ final class Poster {
                 .post(body.build()).build();
         for (int attempt = 0; ; attempt++) {
             pace(channel);
-            inFlight.acquire();
+            inFlight.acquire(urgent);
             try (Response response = http.newCall(request).execute()) {
                 if (response.code() == 429) {
                     calls.called(method, "rate_limited");

@@ -376,7 +376,7 @@ final class Runner {
             String replyTs = spec.threadTs() != null ? spec.threadTs() : parentTs;
             for (SlackRender.Message m : thread) {
                 try {
-                    poster.post(spec.channel(), replyTs, m);
+                    poster.reply(spec.channel(), replyTs, m);
                 } catch (Poster.SlackError | RuntimeException e) {
                     String id = ErrorId.next();
                     LOG.warn("run {}: a thread reply failed, error id {}: {}", spec.runId(), id, e.getMessage());
