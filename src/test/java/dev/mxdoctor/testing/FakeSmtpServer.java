@@ -170,8 +170,8 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger maxOpen = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * The most connections this server held at once, as it saw them (its end closes a moment after the client's,
-     * so this may count one more than the client held).
+     * The most sessions this server held at once: from the accepted connection until it answers QUIT (the client
+     * can let go of its place only once it has that answer), or until the connection ends without one.
      */
     public int maxOpen() {
         return maxOpen.get();
@@ -194,12 +194,19 @@ public final class FakeSmtpServer implements AutoCloseable {
                 connections.incrementAndGet();
                 // A platform thread: a remote server is not in the scheduler of the checks' virtual threads, and on it
                 // a reply would wait for a carrier behind their work, a delay the client would be blamed for.
-                HarnessCpu.start("smtp-connection", () -> {
-                    maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-                    try {
-                        serve(s);
-                    } finally {
+                // Counted from here, where the client's connect has completed, not from when its thread starts.
+                maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable leave = () -> {
+                    if (left.compareAndSet(false, true)) {
                         open.decrementAndGet();
+                    }
+                };
+                HarnessCpu.start("smtp-connection", () -> {
+                    try {
+                        serve(s, leave);
+                    } finally {
+                        leave.run();
                     }
                 });
             } catch (IOException e) {
@@ -208,7 +215,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
+    private void serve(Socket socket, Runnable leave) {
         try {
             Socket s = socket;
             OutputStream out = s.getOutputStream();
@@ -271,6 +278,9 @@ public final class FakeSmtpServer implements AutoCloseable {
                     continue;
                 }
                 String verb = line.split("[ :]", 2)[0].toUpperCase(Locale.ROOT);
+                if (verb.equals("QUIT")) {
+                    leave.run(); // before the answer: once the client has it, it may dial again
+                }
                 if (verb.equals("STARTTLS") && tls != null) {
                     write(out, List.of("220 2.0.0 Ready to start TLS"));
                     SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), true);
