@@ -10,12 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import okhttp3.FormBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * allows about one a second, with short bursts), and on HTTP 429 waits {@code Retry-After} and tries again, so
  * no message is lost. Errors come back as {@link SlackError}, never as a stack trace in a channel.
  *
- * <p>Calls are plain form POSTs to the Web API over the JDK's HTTP client, their answers read as JSON trees: the
+ * <p>Calls are plain form POSTs to the Web API over the SDK's HTTP client, their answers read as JSON trees: the
  * SDK's typed responses built a new reflective Gson adapter for every answer, a quarter of the bot's CPU in a burst
  * (profiled with JFR, see docs/benchmarks.md), and mxdoctor needs only {@code ok}, {@code error}, {@code ts} and
- * the channel ids. At most {@link #MAX_IN_FLIGHT} calls are in flight, a run's own message first ({@link CallGate}).
+ * the channel ids.
  */
 final class Poster {
 
@@ -57,10 +55,7 @@ final class Poster {
     }
 
     private final Slack slack;
-    // The JDK's client, not the SDK's OkHttp: OkHttp scheduled a clean-up task on a lock shared by every call each time
-    // a connection went back to its pool, a tenth of the bot's CPU in a burst (profiled, docs/benchmarks.md).
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private final OkHttpClient http;
     private final String methodsUrl;
     private final String token;
     private final Duration interval;
@@ -83,6 +78,7 @@ final class Poster {
     Poster(Slack slack, String botToken, Duration interval, CallListener calls) {
         this.slack = slack;
         this.calls = calls;
+        this.http = slack.getHttpClient().getOkHttpClient();
         String prefix = slack.getConfig().getMethodsEndpointUrlPrefix();
         this.methodsUrl = prefix.endsWith("/") ? prefix : prefix + "/";
         this.token = botToken;
@@ -179,43 +175,43 @@ final class Poster {
     /** One Web API call: a form POST; 429s waited out as Slack asks; ok=false is a {@link SlackError}. */
     private JsonObject send(String method, String channel, Map<String, @Nullable String> params, boolean urgent)
             throws SlackError, InterruptedException {
-        StringBuilder form = new StringBuilder();
+        FormBody.Builder body = new FormBody.Builder();
         params.forEach((k, v) -> {
             if (v != null) {
-                form.append(form.isEmpty() ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                        .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+                body.add(k, v);
             }
         });
-        HttpRequest request = HttpRequest.newBuilder(URI.create(methodsUrl + method)).timeout(CALL_TIMEOUT)
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+        Request request = new Request.Builder().url(methodsUrl + method).header("Authorization", "Bearer " + token)
+                .post(body.build()).build();
         for (int attempt = 0; ; attempt++) {
             pace(channel);
             inFlight.acquire(urgent);
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 429) {
+            try (Response response = http.newCall(request).execute()) {
+                if (response.code() == 429) {
                     calls.called(method, "rate_limited");
                     if (attempt < MAX_RETRIES) {
-                        long seconds = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+                        long seconds = retryAfter(response.header("Retry-After"));
                         LOG.warn("{}: rate limited by Slack, retrying in {} s", method, seconds);
                         Thread.sleep(Duration.ofSeconds(seconds)); // Slack's own instruction, not a guess
                         continue;
                     }
                 }
-                if (response.statusCode() / 100 != 2) {
+                if (!response.isSuccessful()) {
                     calls.called(method, "failed");
-                    throw new SlackError(method, "HTTP " + response.statusCode());
+                    throw new SlackError(method, "HTTP " + response.code());
                 }
-                JsonObject json = JsonParser.parseString(response.body()).getAsJsonObject();
+                okhttp3.ResponseBody answer = response.body();
+                JsonObject json = JsonParser.parseString(answer == null ? "" : answer.string()).getAsJsonObject();
                 boolean ok = json.get("ok") instanceof JsonElement e && e.isJsonPrimitive() && e.getAsBoolean();
                 calls.called(method, ok ? "ok" : "error");
                 if (!ok) {
                     throw new SlackError(method, json.has("error") ? text(json, "error") : "no ok in the answer");
                 }
                 return json;
-            } catch (java.net.http.HttpTimeoutException e) {
+            } catch (java.io.InterruptedIOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException(method + " interrupted");
+                }
                 calls.called(method, "failed");
                 throw new SlackError(method, "timed out");
             } catch (IOException e) {
@@ -228,11 +224,6 @@ final class Poster {
                 inFlight.release();
             }
         }
-    }
-
-    /** Stops the HTTP client (its selector thread); calls still in flight fail. */
-    void close() {
-        http.shutdownNow();
     }
 
     private static long retryAfter(@Nullable String header) {

@@ -598,7 +598,6 @@ public final class SlackBot implements AutoCloseable {
             LOG.warn("stopping the bot: {}", e.getMessage());
         }
         pool.close();
-        poster.close(); // after the pool: the runs' last words are posted
     }
 
     /** The watches, for tests that drive their rounds with their own clock. */
