@@ -225,6 +225,8 @@ public final class LoadBench {
             List<java.util.concurrent.Future<Integer>> acks = new ArrayList<>();
             Cpu cpu = Cpu.now();
             long start = System.nanoTime();
+            // For a profile of the same run: where the measured round starts, in the recording's clock.
+            System.out.printf("measured round from %s%n", java.time.Instant.now());
             for (int i = 0; i < checks; i++) {
                 sentAt[i] = System.nanoTime();
                 acks.add(send(uri, fake, secret, String.valueOf(i), "d" + (i % domains) + ".load.test", senders,
