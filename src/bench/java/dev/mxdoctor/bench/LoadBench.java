@@ -118,8 +118,8 @@ public final class LoadBench {
                     peakHeap.get() / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576, peakRss(),
                     peakThreads.get());
             System.out.printf("most connections one address saw at once: %d (cap %s)%n", maxPerAddress,
-                    "MXDOCTOR_CONNECTIONS_PER_ADDRESS = 2; counted by the server from accepting a connection to answering its "
-                    + "QUIT");
+                    "MXDOCTOR_CONNECTIONS_PER_ADDRESS = 2; counted by the server from accepting a connection to "
+                    + "answering its QUIT");
             System.out.println(cpuLine);
         } finally {
             servers.forEach(FakeSmtpServer::close);

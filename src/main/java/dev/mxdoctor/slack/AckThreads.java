@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * work of every check the burst had already started, although Slack gives it 3 s and the checks have no such deadline.
  * Platform threads are scheduled by the operating system, which shares the cores between them and the carriers, so an
  * acknowledgement no longer queues behind check work (200 commands at once, five interleaved pairs: ack p99 37–162 ms
- * on virtual threads, 39–118 ms on these; docs/benchmarks.md). Beyond {@link #MAX_PLATFORM} requests at once (a flood, or clients that send
- * slowly) the rest go to virtual threads, so that nothing waits for a platform thread to come free.
+ * on virtual threads, 39–118 ms on these; docs/benchmarks.md). Beyond {@link #MAX_PLATFORM} requests at once (a
+ * flood, or clients that send slowly) the rest go to virtual threads, so that nothing waits for a platform thread.
  */
 final class AckThreads {
 

@@ -6,11 +6,11 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hands each Socket Mode message to a thread of its own ({@link AckThreads}) as it arrives. The Slack SDK queues them for a single
- * thread that takes at most a fixed number every 10 ms and handles them one after the other: a burst of commands waited
- * its turn to be acknowledged (200 at once: p99 about 210 ms, see docs/benchmarks.md), and one slow handler held up
- * every other envelope. Installed as the client's message queue once it is connected; whatever the SDK had queued
- * before is still polled from the previous queue by its own processor.
+ * Hands each Socket Mode message to a thread of its own ({@link AckThreads}) as it arrives. The Slack SDK queues them
+ * for a single thread that takes at most a fixed number every 10 ms and handles them one after the other: a burst of
+ * commands waited its turn to be acknowledged (200 at once: p99 about 210 ms, see docs/benchmarks.md), and one slow
+ * handler held up every other envelope. Installed as the client's message queue once it is connected; whatever the
+ * SDK had queued before is still polled from the previous queue by its own processor.
  */
 final class EnvelopeDispatch implements SocketModeMessageQueue {
 
