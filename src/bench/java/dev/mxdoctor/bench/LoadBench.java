@@ -8,6 +8,7 @@ import dev.mxdoctor.command.Invocation;
 import dev.mxdoctor.report.Report;
 import dev.mxdoctor.testing.FakeDnsServer;
 import dev.mxdoctor.testing.FakeSmtpServer;
+import dev.mxdoctor.testing.HarnessCpu;
 import dev.mxdoctor.testing.Zones;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ public final class LoadBench {
             AtomicLong peakThreads = new AtomicLong();
             List<Double> times = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<Report>> all = new ArrayList<>();
-            Cpu cpu = Cpu.now();
+            HarnessCpu.Split cpu = HarnessCpu.Split.now();
             long start = System.nanoTime();
             try (Engine engine = new Engine(Config.fromEnvironment(env), Clock.systemUTC())) {
                 for (int i = 0; i < checks; i++) {
@@ -129,7 +130,7 @@ public final class LoadBench {
     /**
      * The same load once, unmeasured, on the warm-up domains and an engine of its own. mxdoctor's bot is a long-running
      * process whose hot code was compiled long before an incident brings fifty people; measured right after start, the
-     * JIT compilers took a third of the CPU the load had (printed by {@link Cpu}), and still a quarter after one
+     * JIT compilers took a third of the CPU the load had (printed by {@link HarnessCpu.Split}), and still a quarter after one
      * round.
      */
     private static void warmUp(Map<String, String> env, CommandParser parser, int checks, int domains,
@@ -223,7 +224,7 @@ public final class LoadBench {
             long[] sentAt = new long[checks];
             Map<String, Long> ackedAt = new java.util.concurrent.ConcurrentHashMap<>();
             List<java.util.concurrent.Future<Integer>> acks = new ArrayList<>();
-            Cpu cpu = Cpu.now();
+            HarnessCpu.Split cpu = HarnessCpu.Split.now();
             long start = System.nanoTime();
             // For a profile of the same run: where the measured round starts, in the recording's clock.
             System.out.printf("measured round from %s%n", java.time.Instant.now());
@@ -299,7 +300,7 @@ public final class LoadBench {
                 + java.net.URLEncoder.encode(fake.responseUrl(tag), java.nio.charset.StandardCharsets.UTF_8);
         return senders.submit(() -> {
             String ts = String.valueOf(java.time.Instant.now().getEpochSecond());
-            int status = dev.mxdoctor.testing.HarnessCpu.counted(() -> SlackBurstBench.post(uri, ts,
+            int status = HarnessCpu.counted(() -> SlackBurstBench.post(uri, ts,
                     new com.slack.api.app_backend.SlackSignature.Generator(secret).generate(ts, body), body));
             ackedAt.put(tag, System.nanoTime());
             return status;
@@ -317,54 +318,6 @@ public final class LoadBench {
         fake.await(calls -> calls.stream().filter(c -> c.method().equals("chat.update")
                 && channel.equals(c.param("channel")) && String.valueOf(c.param("blocks")).contains("Re-run"))
                 .count() >= n, Duration.ofMinutes(5), "the answer in " + channel);
-    }
-
-    /**
-     * The CPU the process spent from a starting point, split into the harness's (fake servers, fake Slack, senders:
-     * on other machines in real life) and the rest: mxdoctor itself, with the JIT and the garbage collector.
-     */
-    record Cpu(long process, long harness, long driver, long jit, long gc) {
-        /** Taken on the thread that drives the benchmark, whose own CPU (waiting, counting) is the harness's too. */
-        static Cpu now() {
-            return new Cpu(dev.mxdoctor.testing.HarnessCpu.processNanos(), dev.mxdoctor.testing.HarnessCpu.nanos(),
-                    ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(), vmThreads("C1 Compiler",
-                            "C2 Compiler"), vmThreads("GC Thread", "VM Thread", "G1 "));
-        }
-
-        String since(int n, String what) {
-            Cpu end = now();
-            double total = (end.process - process) / 1e9;
-            double harnessSeconds = (end.harness - harness + end.driver - driver) / 1e9;
-            double jitSeconds = (end.jit - jit) / 1e9;
-            double gcSeconds = (end.gc - gc) / 1e9;
-            double mine = total - harnessSeconds - jitSeconds - gcSeconds;
-            return String.format("CPU meanwhile: %.2f s in all: the harness %.2f s, the JIT compilers %.2f s, the "
-                    + "garbage collector %.2f s, mxdoctor %.2f s = %.1f ms a %s", total, harnessSeconds, jitSeconds,
-                    gcSeconds, mine, mine * 1000 / n, what);
-        }
-
-        /** CPU time (ns) of the JVM's own threads whose names start so (Linux: /proc/self/task/N/stat). */
-        static long vmThreads(String... prefixes) {
-            long ticks = 0;
-            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(task.resolve("stat"));
-                    } catch (java.io.IOException e) {
-                        continue; // the thread ended meanwhile
-                    }
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                    }
-                }
-            } catch (java.io.IOException e) {
-                return 0;
-            }
-            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
-        }
     }
 
     private static long usedHeap() {

@@ -91,7 +91,7 @@ public final class SlackBurstBench {
             }
             history.awaitWrites(Duration.ofMinutes(1));
             System.gc();
-            LoadBench.Cpu cpu = LoadBench.Cpu.now();
+            dev.mxdoctor.testing.HarnessCpu.Split cpu = dev.mxdoctor.testing.HarnessCpu.Split.now();
             long start = System.nanoTime();
             List<long[]> results = send.run("burst", pool);
             List<Double> acks = new ArrayList<>();

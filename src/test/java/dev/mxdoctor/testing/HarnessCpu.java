@@ -54,9 +54,9 @@ public final class HarnessCpu {
     /** CPU time (ns) of every harness thread so far: the ended ones and the live ones. */
     public static long nanos() {
         long live = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(PREFIX)) {
-                live += Math.max(0, THREADS.getThreadCpuTime(t.threadId()));
+        for (java.lang.management.ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds(), 0)) {
+            if (t != null && t.getThreadName().startsWith(PREFIX)) { // null: ended since the ids were taken
+                live += Math.max(0, THREADS.getThreadCpuTime(t.getThreadId()));
             }
         }
         return ENDED.get() + live;
@@ -66,5 +66,58 @@ public final class HarnessCpu {
     public static long processNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /**
+     * Where a process's CPU went from a starting point: the harness's threads (on other machines in real life), the
+     * JIT compilers, the garbage collector, and the rest, the code under test. Taken on the thread that drives the
+     * benchmark, whose own CPU (waiting, counting) is the harness's too.
+     */
+    public record Split(long process, long harness, long driver, long jit, long gc) {
+
+        public static Split now() {
+            return new Split(processNanos(), nanos(), THREADS.getCurrentThreadCpuTime(),
+                    vmThreads("C1 Compiler", "C2 Compiler"), vmThreads("GC Thread", "VM Thread", "G1 "));
+        }
+
+        /** One line: the CPU since this split, and the code under test's share per unit of work. */
+        public String since(int n, String what) {
+            Split end = now();
+            double total = (end.process - process) / 1e9;
+            double harnessSeconds = (end.harness - harness + end.driver - driver) / 1e9;
+            double jitSeconds = (end.jit - jit) / 1e9;
+            double gcSeconds = (end.gc - gc) / 1e9;
+            double mine = total - harnessSeconds - jitSeconds - gcSeconds;
+            return String.format("CPU meanwhile: %.2f s in all: the harness %.2f s, the JIT compilers %.2f s, the "
+                    + "garbage collector %.2f s, mxdoctor %.2f s = %.1f ms a %s", total, harnessSeconds, jitSeconds,
+                    gcSeconds, mine, mine * 1000 / n, what);
+        }
+
+        /**
+         * CPU time (ns) of the JVM's own threads whose names start so, which are not Java threads to the management
+         * beans (Linux: /proc/self/task/N/stat).
+         */
+        static long vmThreads(String... prefixes) {
+            long ticks = 0;
+            try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(
+                    java.nio.file.Path.of("/proc/self/task"))) {
+                for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    } catch (java.io.IOException e) {
+                        continue; // the thread ended meanwhile
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        }
     }
 }
