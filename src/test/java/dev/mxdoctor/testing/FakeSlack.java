@@ -46,6 +46,7 @@ public final class FakeSlack implements AutoCloseable {
     private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> rateLimited = new ConcurrentHashMap<>();
     private final AtomicInteger ts = new AtomicInteger(1000);
+    private final Set<InetSocketAddress> apiConnections = ConcurrentHashMap.newKeySet();
     private volatile int retryAfterSeconds = 1;
     private final List<Refusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
@@ -132,6 +133,7 @@ public final class FakeSlack implements AutoCloseable {
     }
 
     private void api(HttpExchange exchange) throws IOException {
+        apiConnections.add(exchange.getRemoteAddress());
         try (exchange) {
             String method = exchange.getRequestURI().getPath().substring("/api/".length());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -231,6 +233,11 @@ public final class FakeSlack implements AutoCloseable {
             notifyAll();
         }
         listeners.forEach(l -> l.accept(c));
+    }
+
+    /** How many TCP connections Web API calls came over so far (each client address and port once). */
+    public int apiConnections() {
+        return apiConnections.size();
     }
 
     /** Every call so far, in order. */
