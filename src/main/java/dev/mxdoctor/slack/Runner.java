@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one check for Slack: posts a short parent message, keeps it current (at most once a second), replaces it
- * with the summary, and puts findings and transcript into its thread. Where the bot may not post, answers through
+ * Runs one check for Slack: posts a short parent message once the check has taken a moment (an answer ready sooner
+ * is posted as it is), keeps it current (at most once a second), replaces it with the summary, and puts findings and
+ * transcript into its thread. Where the bot may not post, answers through
  * the command's response_url and says how to invite it. Internal errors become a short message with an error id.
  */
 final class Runner {
@@ -80,6 +81,7 @@ final class Runner {
 
     private final Poster poster;
     private final Duration queueNoticeAfter;
+    private final Duration checkingNoticeAfter;
     private final BiFunction<Invocation, Progress, Report> checks;
     private final WorkerPool pool;
     private final History history;
@@ -88,9 +90,16 @@ final class Runner {
     /** Set when the process is shutting down: runs cut short now were interrupted, not cancelled by someone. */
     private volatile boolean stopping;
 
+    /**
+     * @param queueNoticeAfter how long a run waits for a place before its message says it is queued
+     * @param checkingNoticeAfter how long after the command a run's message says "Checking…" if the answer is not
+     *     out by then: most answers come within a second, and a placeholder replaced at once is only noise in the
+     *     channel and one more Web API call (a third of a burst's calls)
+     */
     Runner(Poster poster, BiFunction<Invocation, Progress, Report> checks, WorkerPool pool, History history,
-            String docs, Duration queueNoticeAfter) {
+            String docs, Duration queueNoticeAfter, Duration checkingNoticeAfter) {
         this.queueNoticeAfter = queueNoticeAfter;
+        this.checkingNoticeAfter = checkingNoticeAfter;
         this.poster = poster;
         this.checks = checks;
         this.pool = pool;
@@ -122,7 +131,7 @@ final class Runner {
         lane.submit(spec.runId(), spec.user(), new WorkerPool.Job() {
             @Override
             public void run() {
-                execute(spec, notice.start());
+                execute(spec, notice.start(), notice.queuedAt);
             }
 
             @Override
@@ -260,10 +269,14 @@ final class Runner {
         return accepted.get();
     }
 
-    void execute(Spec spec, Optional<String> queuedMessage) {
+    /**
+     * @param queuedMessage the message that said it was queued, if one was posted
+     * @param askedAt when the command came ({@link System#nanoTime()}): the "Checking…" notice counts from there
+     */
+    void execute(Spec spec, Optional<String> queuedMessage, long askedAt) {
         try (org.slf4j.MDC.MDCCloseable context = org.slf4j.MDC.putCloseable(dev.mxdoctor.Logging.RUN,
                 spec.runId())) {
-            executeLogged(spec, queuedMessage);
+            executeLogged(spec, queuedMessage, askedAt);
         }
     }
 
@@ -274,18 +287,36 @@ final class Runner {
     }
 
     /** Where the run's first message went: its ts in the channel, or the response_url when the bot cannot post. */
-    private record FirstPost(@Nullable String parentTs, boolean viaResponseUrl) {}
+    private record FirstPost(@Nullable String parentTs, boolean viaResponseUrl) {
+        /** No message yet: the answer will be the run's first (or the first post failed). */
+        static final FirstPost NONE = new FirstPost(null, false);
+    }
 
-    private void executeLogged(Spec spec, Optional<String> queuedMessage) {
+    private void executeLogged(Spec spec, Optional<String> queuedMessage, long askedAt) {
         RunRecord record = record(spec);
         History.Run run = history.begin(record); // before anything is posted: a Slack outage loses no history
-        // The first message and the check start together: with many commands at once, Slack's answer to the post can
-        // take as long as the check itself, and the check does not need it (progress waits for it, the answer joins it).
+        // The first message goes on its own thread, beside the check: with many commands at once, Slack's answer to
+        // the post can take as long as the check itself, and the check does not need it (progress waits for it, the
+        // answer joins it). It waits until the run has taken MXDOCTOR_CHECKING_NOTICE_MS, unless the answer is out.
         java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
         CompletableFuture<FirstPost> posting = new CompletableFuture<>();
+        CompletableFuture<Void> checked = new CompletableFuture<>();
         Thread.ofVirtual().name("first-post-" + spec.runId()).start(() -> {
             if (context != null) {
                 org.slf4j.MDC.setContextMap(context);
+            }
+            long wait = checkingNoticeAfter.toNanos() - (System.nanoTime() - askedAt);
+            if (queuedMessage.isEmpty() && wait > 0) {
+                try {
+                    checked.get(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    posting.complete(FirstPost.NONE); // the answer is out first: it is the run's message
+                    return;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // still checking: say so
+                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                    posting.complete(FirstPost.NONE);
+                    return;
+                }
             }
             posting.complete(postFirst(spec, queuedMessage));
         });
@@ -323,10 +354,12 @@ final class Runner {
             LOG.error("run {} ({}) failed, error id {}", spec.runId(), spec.commandLine(), id, e);
             run.finish(Report.failed(record.command(), record.query(), record.started(), "error id " + id),
                     RunState.FAILED);
+            checked.complete(null);
             FirstPost first = join(posting, spec);
             reportInternalError(spec, first.parentTs(), first.viaResponseUrl(), id);
             return;
         }
+        checked.complete(null);
         FirstPost first = join(posting, spec);
         String parentTs = first.parentTs();
         boolean viaResponseUrl = first.viaResponseUrl();
@@ -368,8 +401,18 @@ final class Runner {
                 answerThroughResponseUrl(spec, report, thread, changes);
                 return null;
             }
-            if (parentTs == null) {
-                parentTs = poster.post(spec.channel(), spec.threadTs(), summary); // the first post failed; try again
+            if (parentTs == null) { // answered before "Checking…" was due, or that post failed
+                try {
+                    parentTs = poster.post(spec.channel(), spec.threadTs(), summary);
+                } catch (Poster.SlackError e) {
+                    if (!e.cannotPost() || spec.responseUrl() == null) {
+                        throw e;
+                    }
+                    LOG.info("run {}: cannot post in {} ({}), answering through response_url", spec.runId(),
+                            spec.channel(), e.error());
+                    answerThroughResponseUrl(spec, report, thread, changes);
+                    return null;
+                }
             } else {
                 poster.update(spec.channel(), parentTs, summary);
             }
@@ -474,6 +517,10 @@ final class Runner {
         }
     }
 
+    /**
+     * Progress as updates of the run's message, at most once a second; none before there is one (the first after it
+     * follows at once when the check has run a second by then).
+     */
     private Progress throttled(Spec spec, CompletableFuture<FirstPost> posting) {
         long[] last = {System.nanoTime()};
         return message -> {

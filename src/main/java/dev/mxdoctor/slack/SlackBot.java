@@ -101,7 +101,7 @@ public final class SlackBot implements AutoCloseable {
         this.poster = new Poster(slack, settings.botToken(), settings.postInterval(), metrics::slackCall);
         BiFunction<Invocation, Progress, Report> measuredChecks = measured(checks, metrics);
         this.runner = new Runner(poster, measuredChecks, pool, history, settings.docsUrl(),
-                settings.queueNoticeAfter());
+                settings.queueNoticeAfter(), settings.checkingNoticeAfter());
         this.watches = new SlackWatches(watches, history, poster, runner, measuredChecks, clock);
         this.visibility = new Visibility(poster::conversationsOf);
         this.perUser = new RateLimiter(settings.perUserPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());

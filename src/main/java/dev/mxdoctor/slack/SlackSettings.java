@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param opsPort MXDOCTOR_OPS_PORT: where /healthz, /readyz and /metrics are served, if not on MXDOCTOR_HTTP_PORT
  * @param maxQueued MXDOCTOR_MAX_QUEUED: checks that may wait for a place; beyond that askers are told to retry
  * @param queueNoticeAfter MXDOCTOR_QUEUE_NOTICE_MS: how long a check waits for a place before its message says so
+ * @param checkingNoticeAfter MXDOCTOR_CHECKING_NOTICE_MS: how long after a command its message says "Checking…", if
+ *     the answer is not out by then
  * @param shutdownGrace MXDOCTOR_SHUTDOWN_GRACE: how long running checks may finish after SIGTERM
  */
 public record SlackSettings(
@@ -36,6 +38,7 @@ public record SlackSettings(
         int perChannelPerMinute,
         int maxQueued,
         Duration queueNoticeAfter,
+        Duration checkingNoticeAfter,
         Duration shutdownGrace) {
 
     /** Socket Mode (an app token) or HTTP mode (a signing secret). */
@@ -87,6 +90,7 @@ public record SlackSettings(
                 r.integer("MXDOCTOR_RATE_PER_CHANNEL", 60, 1, 100_000),
                 r.integer("MXDOCTOR_MAX_QUEUED", 100, 0, 100_000),
                 Duration.ofMillis(r.integer("MXDOCTOR_QUEUE_NOTICE_MS", 1000, 0, 60_000)),
+                Duration.ofMillis(r.integer("MXDOCTOR_CHECKING_NOTICE_MS", 1000, 0, 60_000)),
                 Duration.ofSeconds(r.integer("MXDOCTOR_SHUTDOWN_GRACE", 25, 0, 3600)));
     }
 
@@ -131,6 +135,7 @@ public record SlackSettings(
         m.put("MXDOCTOR_RATE_PER_USER", String.valueOf(perUserPerMinute));
         m.put("MXDOCTOR_RATE_PER_CHANNEL", String.valueOf(perChannelPerMinute));
         m.put("MXDOCTOR_QUEUE_NOTICE_MS", String.valueOf(queueNoticeAfter.toMillis()));
+        m.put("MXDOCTOR_CHECKING_NOTICE_MS", String.valueOf(checkingNoticeAfter.toMillis()));
         m.put("MXDOCTOR_SHUTDOWN_GRACE", shutdownGrace.toSeconds() + "s");
         m.putAll(access.effective());
         return m;

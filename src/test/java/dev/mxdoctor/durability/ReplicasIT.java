@@ -80,7 +80,9 @@ class ReplicasIT {
                     "MXDOCTOR_LOG_FORMAT", "json"));
             env.putAll(Map.of("MXDOCTOR_RATE_PER_USER", "1000", "MXDOCTOR_RATE_PER_CHANNEL", "1000",
                     "MXDOCTOR_SMTP_GREETING_TIMEOUT", "120", "MXDOCTOR_HELO", "mxdoctor.test",
-                    "MXDOCTOR_SMTP_PORT", String.valueOf(fast.port())));
+                    "MXDOCTOR_SMTP_PORT", String.valueOf(fast.port()),
+                    // Every run posts its "Checking…" at once: one parent message per run tells a run done twice.
+                    "MXDOCTOR_CHECKING_NOTICE_MS", "0"));
             assertThat(slow.port()).isEqualTo(fast.port());
             Bot a = track(Bot.start("a", env, dir));
             Bot b = track(Bot.start("b", env, dir));
@@ -181,7 +183,7 @@ class ReplicasIT {
                     + dns.port(), "MXDOCTOR_NS_PORT", String.valueOf(dns.port()), "MXDOCTOR_ALLOW_TARGETS",
                     "127.0.0.0/8", "MXDOCTOR_PING", "off", "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0"));
             env.putAll(Map.of("MXDOCTOR_HELO", "mxdoctor.test", "MXDOCTOR_SMTP_PORT", String.valueOf(mx.port()),
-                    "MXDOCTOR_WATCH_MIN_EVERY", every.toSeconds() + "s"));
+                    "MXDOCTOR_WATCH_MIN_EVERY", every.toSeconds() + "s", "MXDOCTOR_CHECKING_NOTICE_MS", "0"));
             Bot a = track(Bot.start("wa", env, dir));
             Bot b = track(Bot.start("wb", env, dir));
             a.awaitReady();

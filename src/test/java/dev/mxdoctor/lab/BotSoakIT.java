@@ -106,14 +106,18 @@ class BotSoakIT {
         }
     }
 
-    /** The parent message's final form: a chat.update with the Re-run button. */
+    /**
+     * The run's answer, the message with the Re-run button: the "Checking…" message updated, or (answered within
+     * MXDOCTOR_CHECKING_NOTICE_MS) a message of its own.
+     */
     private static Call awaitAnswer(FakeSlack slack, String channel) throws InterruptedException {
         return slack.await(cs -> cs.stream().anyMatch(c -> isSummary(c, channel)), WAIT, "the answer in " + channel)
                 .stream().filter(c -> isSummary(c, channel)).reduce((a, b) -> b).orElseThrow();
     }
 
     private static boolean isSummary(Call c, String channel) {
-        return c.method().equals("chat.update") && channel.equals(c.param("channel"))
+        return (c.method().equals("chat.update") || c.method().equals("chat.postMessage"))
+                && channel.equals(c.param("channel"))
                 && c.param("blocks") != null && (c.param("blocks").contains("Re-run")
                         || c.param("blocks").contains("internal error"));
     }

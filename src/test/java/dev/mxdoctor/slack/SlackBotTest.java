@@ -46,6 +46,11 @@ import org.junit.jupiter.api.Test;
 class SlackBotTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * Most tests here follow a run through its "Checking…" message and the answer in its place, so the notice comes at
+     * once (0); the default, where an answer out within a second is the run's only message, has tests of its own.
+     */
+    private static final String CHECKING_NOTICE = "MXDOCTOR_CHECKING_NOTICE_MS";
     private static final String SECRET = "test-signing-secret";
 
     private static FakeDnsServer dns;
@@ -100,7 +105,7 @@ class SlackBotTest {
             throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_APP_TOKEN",
                 "xapp-test", "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0",
-                "MXDOCTOR_HTTP_PORT", "0"));
+                "MXDOCTOR_HTTP_PORT", "0", CHECKING_NOTICE, "0"));
         env.putAll(extra);
         bot = new SlackBot(SlackSettings.fromEnvironment(env), checks, history, new dev.mxdoctor.ops.Metrics());
         bot.start(Duration.ofDays(90));
@@ -114,7 +119,8 @@ class SlackBotTest {
     private SlackBot httpBot() throws Exception {
         bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-test",
                 "SLACK_SIGNING_SECRET", SECRET, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
-                "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history, new dev.mxdoctor.ops.Metrics());
+                "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0", CHECKING_NOTICE, "0")), engine::run, history,
+                new dev.mxdoctor.ops.Metrics());
         bot.start(Duration.ofDays(90));
         return bot;
     }
@@ -183,6 +189,57 @@ class SlackBotTest {
         assertThat(updates).hasSize(1);
         assertThat(updates.get(0).param("ts")).isEqualTo(parent.ts());
         assertThat(updates.get(0).param("text")).startsWith("OK: Mail for ok.test goes to mx1.ok.test");
+    }
+
+    @Test
+    void quickAnswer_isTheRunsOnlyMessage_withItsTranscriptInItsThread_runAfterRun() throws Exception {
+        socketBot(engine::run, Map.of(CHECKING_NOTICE, "60000")); // never due: every answer here comes first
+        for (String channel : List.of("CQ1", "CQ2")) {
+            slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", channel, slack.responseUrl(channel)),
+                    0);
+            List<Call> calls = slack.await(cs -> cs.stream().anyMatch(c -> c.method().equals("chat.postMessage")
+                    && channel.equals(c.param("channel")) && c.param("blocks").contains("Transcript, part")), WAIT,
+                    "the answer and its transcript in " + channel);
+            List<Call> posts = of(calls, "chat.postMessage", channel);
+            Call summary = posts.get(0);
+            assertThat(summary.param("thread_ts")).isNull();
+            assertThat(summary.param("text")).startsWith("OK: Mail for ok.test goes to mx1.ok.test");
+            assertThat(summary.param("blocks")).contains("Re-run").contains("asked by <@U0ALICE>");
+            assertThat(posts.subList(1, posts.size())).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.param("thread_ts")).isEqualTo(summary.ts()));
+            assertThat(of(calls, "chat.update", channel)).isEmpty();
+            assertThat(posts).noneSatisfy(c -> assertThat(c.param("text")).startsWith("Checking"));
+        }
+        assertThat(history.awaitWrites(WAIT)).isTrue();
+        assertThat(history.latest(java.util.Optional.of("ok.test"), java.util.Optional.empty(), 5)).hasSize(2)
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo("done"));
+    }
+
+    @Test
+    void slowCheck_saysCheckingOnceTheNoticeIsDue_andTheAnswerTakesThatMessagesPlace() throws Exception {
+        CountDownLatch noticed = new CountDownLatch(1);
+        socketBot((invocation, progress) -> {
+            progress.update("Asking the MX hosts of ok.test…"); // before the notice: nothing to update, no error
+            try {
+                noticed.await(); // the check goes on only once its message is out: no timing guessed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return engine.run(invocation, progress);
+        }, Map.of(CHECKING_NOTICE, "100"));
+        slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "CSL", slack.responseUrl("rsl")), 0);
+        Call parent = slack.await(cs -> !of(cs, "chat.postMessage", "CSL").isEmpty(), WAIT, "the notice").stream()
+                .filter(c -> c.method().equals("chat.postMessage") && "CSL".equals(c.param("channel"))).findFirst()
+                .orElseThrow();
+        assertThat(parent.param("text")).isEqualTo("Checking MX for ok.test…");
+        assertThat(parent.param("blocks")).contains("Cancel");
+        noticed.countDown();
+        List<Call> calls = awaitRun("CSL");
+        Call summary = of(calls, "chat.update", "CSL").stream().filter(c -> c.param("blocks").contains("Re-run"))
+                .findFirst().orElseThrow();
+        assertThat(summary.param("ts")).isEqualTo(parent.ts());
+        assertThat(of(calls, "chat.postMessage", "CSL").stream().filter(c -> c.param("thread_ts") == null))
+                .containsExactly(parent);
     }
 
     @Test
@@ -405,7 +462,8 @@ class SlackBotTest {
     void operations_onTheirOwnPort_healthReadinessAndMetricsOfWhatHappened() throws Exception {
         bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-test",
                 "SLACK_SIGNING_SECRET", SECRET, "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_HTTP_PORT", "0",
-                "MXDOCTOR_OPS_PORT", "0", "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0")), engine::run, history,
+                "MXDOCTOR_OPS_PORT", "0", "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0", CHECKING_NOTICE, "0")),
+                engine::run, history,
                 metricsOf(engine));
         bot.start(Duration.ofDays(90));
         assertThat(bot.opsPort()).isNotEqualTo(bot.httpPort());
@@ -703,9 +761,12 @@ class SlackBotTest {
                 .anySatisfy(c -> assertThat(c.param("blocks")).contains("asked by <@U0BOB>"));
     }
 
-    @Test
-    void notInChannel_answersThroughTheResponseUrlAndSaysHowToInvite() throws Exception {
-        socketBot();
+    @org.junit.jupiter.params.ParameterizedTest(name = "checking notice after {0} ms")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "60000"})
+    void notInChannel_answersThroughTheResponseUrlAndSaysHowToInvite(String notice) throws Exception {
+        // 0: "Checking…" is refused, so the run answers through response_url; 60000: the answer itself is the first
+        // post, refused, and goes there instead.
+        socketBot(engine::run, Map.of(CHECKING_NOTICE, notice));
         slack.notInChannel("CPRIV");
         slack.sendEnvelope("slash_commands", slashPayload("/mx", "ok.test", "CPRIV", slack.responseUrl("r5")), 0);
         List<Call> calls = slack.await(cs -> cs.stream().filter(c -> c.method().equals("response_url:r5")).count()

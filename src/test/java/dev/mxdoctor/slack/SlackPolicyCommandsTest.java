@@ -46,7 +46,8 @@ class SlackPolicyCommandsTest {
         history = History.open("jdbc:sqlite:" + dir.resolve("history.db"), Clock.systemUTC(), History.Budgets.DEFAULT);
         bot = new SlackBot(SlackSettings.fromEnvironment(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_APP_TOKEN",
                 "xapp-test", "SLACK_API_URL", slack.apiUrl(), "MXDOCTOR_SLACK_POST_INTERVAL_MS", "0",
-                "MXDOCTOR_HTTP_PORT", "0")), engine::run, history, new Metrics());
+                // "Checking…" at once, then the answer in its place (the default's answer-only path: SlackBotTest).
+                "MXDOCTOR_HTTP_PORT", "0", "MXDOCTOR_CHECKING_NOTICE_MS", "0")), engine::run, history, new Metrics());
         bot.start(Duration.ofDays(90));
     }
 
