@@ -43,8 +43,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadBench {
 
-    /** Unmeasured rounds of the whole load before the measured one (JIT warm-up). */
-    static final int WARM_UP_ROUNDS = 3;
+    /**
+     * Unmeasured rounds of the whole load before the measured one (JIT warm-up): the bot is a long-running process.
+     * After three rounds the compilers still took a third of the measured round's CPU (C2 compiling methods that
+     * had not reached its thresholds yet); after ten, less (docs/benchmarks.md).
+     */
+    static final int WARM_UP_ROUNDS = 10;
 
     public static void main(String[] args) throws Exception {
         int checks = args.length > 0 ? Integer.parseInt(args[0]) : 500;
@@ -180,9 +184,8 @@ public final class LoadBench {
                             new java.util.HashMap<>());
                 }
                 String channels = "Cw" + round + "x\\d+";
-                fake.await(calls -> calls.stream().filter(c -> c.method().equals("chat.update")
-                        && String.valueOf(c.param("channel")).matches(channels)
-                        && String.valueOf(c.param("blocks")).contains("Re-run")).count() >= checks,
+                fake.await(calls -> calls.stream().filter(c -> isAnswer(c)
+                        && String.valueOf(c.param("channel")).matches(channels)).count() >= checks,
                         Duration.ofMinutes(5), checks + " warm-up answers");
             }
             history.awaitWrites(Duration.ofMinutes(1));
@@ -216,8 +219,8 @@ public final class LoadBench {
                 }
                 if (c.method().equals("chat.postMessage")) {
                     firstAt.putIfAbsent(channel, c.atNanos());
-                } else if (c.method().equals("chat.update") && String.valueOf(c.param("blocks")).contains("Re-run")
-                        && answerAt.putIfAbsent(channel, c.atNanos()) == null) {
+                }
+                if (isAnswer(c) && answerAt.putIfAbsent(channel, c.atNanos()) == null) {
                     answered.countDown();
                 }
             });
@@ -226,8 +229,7 @@ public final class LoadBench {
             List<java.util.concurrent.Future<Integer>> acks = new ArrayList<>();
             HarnessCpu.Split cpu = HarnessCpu.Split.now();
             long start = System.nanoTime();
-            // For a profile of the same run: where the measured round starts, in the recording's clock.
-            System.out.printf("measured round from %s%n", java.time.Instant.now());
+            jdk.jfr.Recording profile = profile(); // LOAD_PROFILE: this round only
             for (int i = 0; i < checks; i++) {
                 sentAt[i] = System.nanoTime();
                 acks.add(send(uri, fake, secret, String.valueOf(i), "d" + (i % domains) + ".load.test", senders,
@@ -245,14 +247,18 @@ public final class LoadBench {
             }
             double wall = (System.nanoTime() - start) / 1e6;
             String cpuLine = cpu.since(checks, "command");
+            if (profile != null) {
+                profile.stop();
+                System.out.println("profile of the measured round: " + profile.getDestination());
+            }
             sampler.interrupt();
             List<Double> sorted = new ArrayList<>();
             long shared = 0;
             for (int i = 0; i < checks; i++) {
                 sorted.add((answerAt.get("C" + i) - sentAt[i]) / 1e6);
             }
-            for (var c : fake.calls("chat.update")) {
-                if (String.valueOf(c.param("channel")).matches("C\\d+")
+            for (var c : fake.calls()) {
+                if (isAnswer(c) && String.valueOf(c.param("channel")).matches("C\\d+")
                         && String.valueOf(c.param("blocks")).contains("one run answered")) {
                     shared++;
                 }
@@ -307,17 +313,43 @@ public final class LoadBench {
         });
     }
 
-    /** When the answer (the summary with its Re-run button) reached Slack in {@code channel}. */
+    /**
+     * Whether a call is a run's answer, the summary with its Re-run button: in place of its "Checking…" message, or
+     * (answered before that was due) a message of its own.
+     */
+    static boolean isAnswer(dev.mxdoctor.testing.FakeSlack.Call c) {
+        return (c.method().equals("chat.update") || c.method().equals("chat.postMessage") && c.param("thread_ts")
+                == null) && String.valueOf(c.param("blocks")).contains("Re-run");
+    }
+
+    /** When the answer reached Slack in {@code channel}. */
     private static long answeredAt(dev.mxdoctor.testing.FakeSlack fake, String channel) {
-        return fake.calls("chat.update").stream().filter(c -> channel.equals(c.param("channel"))
-                && String.valueOf(c.param("blocks")).contains("Re-run")).mapToLong(c -> c.atNanos()).min()
+        return fake.calls().stream().filter(c -> isAnswer(c) && channel.equals(c.param("channel")))
+                .mapToLong(c -> c.atNanos()).min()
                 .orElseThrow();
     }
 
     private static void awaitAnswers(dev.mxdoctor.testing.FakeSlack fake, String channel, int n) throws Exception {
-        fake.await(calls -> calls.stream().filter(c -> c.method().equals("chat.update")
-                && channel.equals(c.param("channel")) && String.valueOf(c.param("blocks")).contains("Re-run"))
+        fake.await(calls -> calls.stream().filter(c -> isAnswer(c) && channel.equals(c.param("channel")))
                 .count() >= n, Duration.ofMinutes(5), "the answer in " + channel);
+    }
+
+    /**
+     * With LOAD_PROFILE=file.jfr in the environment, a JFR recording of the measured round only (CPU samples every
+     * millisecond): {@code jfr view hot-methods file.jfr}, {@code jfr print --events jdk.ExecutionSample file.jfr}.
+     */
+    static jdk.jfr.@org.jspecify.annotations.Nullable Recording profile() throws java.io.IOException {
+        String file = System.getenv("LOAD_PROFILE");
+        if (file == null) {
+            return null;
+        }
+        jdk.jfr.Recording r = new jdk.jfr.Recording();
+        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+        r.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+        r.enable("jdk.CPUTimeSample").with("throttle", "1ms").withStackTrace();
+        r.setDestination(Path.of(file));
+        r.start();
+        return r;
     }
 
     private static long usedHeap() {
