@@ -132,32 +132,55 @@ public final class History implements AutoCloseable {
         return new Run(run);
     }
 
-    // The last report serialised, and its JSON. Runs that shared one check in flight finish with the same report,
-    // one after the other: each was serialised again, a tenth of the bot's CPU in a burst of identical commands.
-    // Touched only on the history's own thread.
-    private @Nullable Report lastReport;
-    private @Nullable String lastJson;
-    private @Nullable Snapshot lastSnapshot;
-
-    private String stored(Report report) {
-        String json = lastJson;
-        if (report != lastReport || json == null) {
-            json = dev.mxdoctor.report.JsonReport.compact(report);
-            lastReport = report;
-            lastJson = json;
-            lastSnapshot = null;
+    // Reports lately stored, by identity, with their JSON and (once compared) their snapshot. Runs that shared one
+    // check in flight finish with the same report, interleaved with other such groups when many end together: each
+    // was serialised again, and parsed again as the next one's "previous run" (a third of the history's time in the
+    // load benchmark). Touched only on the history's own thread.
+    private static final int REMEMBERED = 64;
+    private final java.util.ArrayDeque<Stored> recent = new java.util.ArrayDeque<>();
+    // Snapshots of the runs lately finished here, by run id: the next run of the same query compares with one of
+    // them without reading its report back. Also only on the history's thread.
+    private final java.util.LinkedHashMap<String, Snapshot> finished = new java.util.LinkedHashMap<>(16, 0.75f,
+            true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Snapshot> eldest) {
+            return size() > 4 * REMEMBERED;
         }
-        return json;
+    };
+
+    /** A report lately stored: its JSON, and its snapshot once one was needed. */
+    private static final class Stored {
+        final Report report;
+        final String json;
+        @Nullable Snapshot snapshot;
+
+        Stored(Report report, String json) {
+            this.report = report;
+            this.json = json;
+        }
+
+        Snapshot snapshot() {
+            Snapshot s = snapshot;
+            if (s == null) {
+                s = Snapshot.fromJson(json);
+                snapshot = s;
+            }
+            return s;
+        }
     }
 
-    /** The snapshot of {@code json}, which {@link #stored} has just returned. */
-    private Snapshot snapshotOf(String json) {
-        Snapshot snapshot = lastSnapshot;
-        if (snapshot == null || json != lastJson) {
-            snapshot = Snapshot.fromJson(json);
-            lastSnapshot = snapshot;
+    private Stored stored(Report report) {
+        for (Stored s : recent) {
+            if (s.report == report) {
+                return s;
+            }
         }
-        return snapshot;
+        Stored s = new Stored(report, dev.mxdoctor.report.JsonReport.compact(report));
+        recent.addFirst(s);
+        if (recent.size() > REMEMBERED) {
+            recent.removeLast();
+        }
+        return s;
     }
 
     /** A run being recorded. */
@@ -176,19 +199,25 @@ public final class History implements AutoCloseable {
         public List<String> finish(Report report, RunState state) {
             CompletableFuture<List<String>> changes = worker.write("record the end of run " + record.id(), s -> {
                 // Serialised once: stored as is, and read back as the snapshot that is compared.
-                String json = stored(report);
+                Stored stored = stored(report);
                 Optional<HistoryStore.Previous> previous = s.previous(record.command(), record.query(),
-                        record.started());
+                        record.started(), finished::get);
                 List<String> c = List.of();
                 try {
-                    c = previous.map(p -> Changes.describe(Changes.between(p.snapshot(), snapshotOf(json)),
-                            p.started(), report.started())).orElse(List.of());
+                    if (previous.isPresent()) {
+                        Snapshot now = stored.snapshot();
+                        c = Changes.describe(Changes.between(previous.get().snapshot(), now),
+                                previous.get().started(), report.started());
+                    }
                 } catch (RuntimeException e) {
                     // What changed is a side view: the run is recorded without it rather than not at all.
                     Log.LOG.warn("history: comparing run {} with the one before failed, error id {}", record.id(),
                             dev.mxdoctor.report.ErrorId.next(), e);
                 }
-                s.finish(record.id(), report, json, c, state);
+                s.finish(record.id(), report, stored.json, c, state);
+                if (stored.snapshot != null) {
+                    finished.put(record.id(), stored.snapshot);
+                }
                 return c;
             });
             return await(changes, budgets.answer(), "what changed since the previous run").orElse(List.of());

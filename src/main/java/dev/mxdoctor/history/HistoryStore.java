@@ -374,18 +374,31 @@ public final class HistoryStore implements AutoCloseable {
      * that cannot be read (damaged by hand, say) is passed over for the one before it.
      */
     public Optional<Previous> previous(String command, String query, Instant before) throws HistoryException {
+        return previous(command, query, before, id -> null);
+    }
+
+    /**
+     * As above; {@code known} gives the snapshots of runs the caller has at hand (by run id), whose reports are then
+     * not read back.
+     */
+    Optional<Previous> previous(String command, String query, Instant before,
+            java.util.function.Function<String, @Nullable Snapshot> known) throws HistoryException {
         return run("read the previous run", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT started_ms, report FROM runs WHERE command = ? AND "
-                    + "query = ? AND started_ms < ? AND report IS NOT NULL ORDER BY started_ms DESC LIMIT 5")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id, started_ms, report FROM runs WHERE command = ? "
+                    + "AND query = ? AND started_ms < ? AND report IS NOT NULL ORDER BY started_ms DESC LIMIT 5")) {
                 s.setString(1, command);
                 s.setString(2, query);
                 s.setLong(3, before.toEpochMilli());
                 s.setQueryTimeout(STATEMENT_SECONDS);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Instant started = Instant.ofEpochMilli(rs.getLong(1));
+                        Instant started = Instant.ofEpochMilli(rs.getLong(2));
+                        Snapshot remembered = known.apply(rs.getString(1));
+                        if (remembered != null) {
+                            return Optional.of(new Previous(started, remembered));
+                        }
                         try {
-                            return Optional.of(new Previous(started, Snapshot.fromJson(rs.getString(2))));
+                            return Optional.of(new Previous(started, Snapshot.fromJson(rs.getString(3))));
                         } catch (IllegalArgumentException e) {
                             // unreadable: try the run before
                         }

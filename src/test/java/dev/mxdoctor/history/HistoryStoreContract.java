@@ -341,6 +341,37 @@ abstract class HistoryStoreContract {
         }
     }
 
+    @Test
+    void interleavedRuns_areComparedWithTheLatestRunInTheDatabase_evenOneAnotherProcessWrote() throws Exception {
+        String db = newDatabase();
+        try (History here = History.open(db, java.time.Clock.systemUTC(), BUDGETS);
+                History there = History.open(db, java.time.Clock.systemUTC(), BUDGETS)) {
+            Instant t = Instant.parse("2026-12-01T11:00:00Z");
+            Report aDegraded = report("a.example", Verdict.Status.DEGRADED, t, FindingCode.MX_SINGLE_HOST);
+            Report bOk = report("b.example", Verdict.Status.OK, t);
+            // Two checks, each shared by three people, ending together: their runs finish interleaved.
+            for (int i = 0; i < 3; i++) {
+                assertThat(here.begin(RunRecord.local("a" + i, "u" + i, "mx", "a.example", t.plusMillis(i)))
+                        .finish(aDegraded, RunState.DONE)).as("a.example run %d", i).isEmpty();
+                assertThat(here.begin(RunRecord.local("b" + i, "u" + i, "mx", "b.example", t.plusMillis(i)))
+                        .finish(bOk, RunState.DONE)).as("b.example run %d", i).isEmpty();
+            }
+            // Another bot on the same database sees a.example mended.
+            assertThat(there.begin(RunRecord.local("a-there", "v", "mx", "a.example", t.plusSeconds(60)))
+                    .finish(report("a.example", Verdict.Status.OK, t.plusSeconds(60)), RunState.DONE))
+                    .anySatisfy(c -> assertThat(c).startsWith("verdict degraded → ok"));
+            // This bot's next runs: a.example against the other bot's run, not against one it remembers.
+            assertThat(here.begin(RunRecord.local("a-next", "u", "mx", "a.example", t.plusSeconds(120)))
+                    .finish(aDegraded, RunState.DONE)).anySatisfy(c -> assertThat(c).startsWith(
+                            "verdict ok → degraded"));
+            assertThat(here.begin(RunRecord.local("b-next", "u", "mx", "b.example", t.plusSeconds(120)))
+                    .finish(report("b.example", Verdict.Status.DEGRADED, t.plusSeconds(120),
+                            FindingCode.MX_SINGLE_HOST), RunState.DONE))
+                    .contains("new finding: MX_SINGLE_HOST on mx1.b.example")
+                    .anySatisfy(c -> assertThat(c).startsWith("verdict ok → degraded"));
+        }
+    }
+
     static WatchRecord watch(String id, String channel, String user, Instant now) {
         return WatchRecord.create(id, Optional.empty(), channel, Optional.empty(), user, "mx example.com",
                 Duration.ofMinutes(5), now, now.plus(Duration.ofHours(4)), false);
