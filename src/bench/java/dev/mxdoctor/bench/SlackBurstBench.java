@@ -108,7 +108,8 @@ public final class SlackBurstBench {
             Collections.sort(acks);
             System.out.printf(socketMode ? "%d slash commands at once over Socket Mode, 2 cores%n"
                     : "%d slash commands at once over signed HTTP, 2 cores%n", n);
-            System.out.printf("acks: %d x HTTP 200; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", ok,
+            System.out.printf(socketMode ? "acks: %d on the WebSocket; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n"
+                    : "acks: %d x HTTP 200; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", ok,
                     acks.get(n / 2), acks.get((int) (n * 0.9)), acks.get((int) Math.ceil(n * 0.99) - 1),
                     acks.get(n - 1));
             System.out.printf("answers: %d of %d summaries posted; the last %.1f s after the burst%n",
