@@ -38,7 +38,8 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD curl -fsS "http://127.0.0.1:${MXDOCTOR_OPS_PORT:-$MXDOCTOR_HTTP_PORT}/healthz" >/dev/null || exit 1
 # SIGTERM (docker stop) lets running checks finish for MXDOCTOR_SHUTDOWN_GRACE (25 s): give docker stop -t 30.
 STOPSIGNAL SIGTERM
-# The heap may use 60 % of the container's memory limit (the JVM's default is a quarter).
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/mxdoctor/mxdoctor.jsa", "-XX:MaxRAMPercentage=60", "-jar", \
-  "/opt/mxdoctor/mxdoctor.jar"]
+# The heap may use 60 % of the container's memory limit (the JVM's default is a quarter); the quick compiler only,
+# as ./mxdoctor gives the bot (docs/benchmarks.md).
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/mxdoctor/mxdoctor.jsa", "-XX:MaxRAMPercentage=60", \
+  "-XX:TieredStopAtLevel=1", "-jar", "/opt/mxdoctor/mxdoctor.jar"]
 CMD ["bot"]

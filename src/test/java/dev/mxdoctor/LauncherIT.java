@@ -41,15 +41,24 @@ class LauncherIT {
         return Long.parseLong(m.group(1));
     }
 
-    @Test
-    void theBotGetsAHeapOfItsOwnSize_notAShareOfTheHost() throws Exception {
-        String flags = botWithoutTokens(Map.of("MXDOCTOR_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
-        assertThat(maxHeap(flags)).isEqualTo(256L * 1024 * 1024);
+    private static int tieredStopAtLevel(String flags) {
+        Matcher m = Pattern.compile("intx TieredStopAtLevel\\s+=\\s+(\\d+)").matcher(flags);
+        assertThat(m.find()).as("TieredStopAtLevel in the JVM's flags").isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     @Test
-    void theOperatorsHeapSettingWins() throws Exception {
-        String flags = botWithoutTokens(Map.of("MXDOCTOR_JAVA_OPTS", "-Xmx300m -XX:+PrintFlagsFinal"));
+    void theBotGetsAHeapOfItsOwnSize_notAShareOfTheHost_andTheQuickCompilerOnly() throws Exception {
+        String flags = botWithoutTokens(Map.of("MXDOCTOR_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        assertThat(maxHeap(flags)).isEqualTo(256L * 1024 * 1024);
+        assertThat(tieredStopAtLevel(flags)).isEqualTo(1);
+    }
+
+    @Test
+    void theOperatorsSettingsWin() throws Exception {
+        String flags = botWithoutTokens(Map.of("MXDOCTOR_JAVA_OPTS",
+                "-Xmx300m -XX:TieredStopAtLevel=4 -XX:+PrintFlagsFinal"));
         assertThat(maxHeap(flags)).isEqualTo(300L * 1024 * 1024);
+        assertThat(tieredStopAtLevel(flags)).isEqualTo(4);
     }
 }

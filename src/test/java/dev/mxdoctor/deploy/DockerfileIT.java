@@ -144,6 +144,8 @@ class DockerfileIT {
                 new com.google.gson.reflect.TypeToken<List<String>>() {}.getType());
         assertThat(entrypoint.get(0)).isEqualTo("java");
         assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size())).containsExactly("-jar", installed);
+        // The bot's JVM as ./mxdoctor starts it: the quick compiler only (LauncherIT, docs/benchmarks.md).
+        assertThat(entrypoint).contains("-XX:TieredStopAtLevel=1");
         assertThat(run.one("CMD")).isEqualTo("[\"bot\"]");
 
         // The port the bot serves by default, exposed and probed on its liveness endpoint.
@@ -180,7 +182,8 @@ class DockerfileIT {
         assertThat(grace.find()).isTrue();
         assertThat(Long.parseLong(grace.group(1))).isGreaterThan(defaults.shutdownGrace().toSeconds());
         String unit = Files.readString(Path.of("deploy/mxdoctor.service"));
-        assertThat(unit).contains("mxdoctor.jar bot").contains("RestartPreventExitStatus=78");
+        assertThat(unit).contains("mxdoctor.jar bot").contains("RestartPreventExitStatus=78")
+                .contains("-XX:TieredStopAtLevel=1");
         Matcher stop = Pattern.compile("TimeoutStopSec=(\\d+)").matcher(unit);
         assertThat(stop.find()).isTrue();
         assertThat(Long.parseLong(stop.group(1))).isGreaterThan(defaults.shutdownGrace().toSeconds());
