@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one check for Slack: posts a short parent message once the check has taken a moment (an answer ready sooner
  * is posted as it is), keeps it current (at most once a second), replaces it with the summary, and puts findings and
- * transcript into its thread. Where the bot may not post, answers through
- * the command's response_url and says how to invite it. Internal errors become a short message with an error id.
+ * transcript into its thread. Where the bot may not post, answers through the command's response_url and says how to
+ * invite it. Internal errors become a short message with an error id.
  */
 final class Runner {
 
@@ -94,7 +94,7 @@ final class Runner {
      * @param queueNoticeAfter how long a run waits for a place before its message says it is queued
      * @param checkingNoticeAfter how long after the command a run's message says "Checking…" if the answer is not
      *     out by then: most answers come within a second, and a placeholder replaced at once is only noise in the
-     *     channel and one more Web API call (a third of a burst's calls)
+     *     channel and one more Web API call (one of the three a quick command made)
      */
     Runner(Poster poster, BiFunction<Invocation, Progress, Report> checks, WorkerPool pool, History history,
             String docs, Duration queueNoticeAfter, Duration checkingNoticeAfter) {
