@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * distinct domains (so each domain is asked several times at once), against in-process fake DNS and SMTP servers
  * that each answer after {@code latency}. Prints whether every check was answered, p50/p99 latency against a single
  * check at the same latency, peak heap, peak RSS, live threads, the most connections any one address saw, and where
- * the CPU went (the harness, the JIT, the collector, mxdoctor). The measured round follows the same load once,
- * unmeasured, on other domains: the bot is a long-running process, and the JIT is warm when an incident comes.
+ * the CPU went (the harness, the JIT, the collector, mxdoctor). The measured round follows the same load
+ * {@link #WARM_UP_ROUNDS} times, unmeasured, on other domains: the bot is a long-running process, and the JIT is warm
+ * when an incident comes.
  *
  * <p>With {@code slack} as the fourth argument, the same checks are driven through the Slack face instead: signed
  * slash commands over HTTP to the real Bolt app (the bot sized for them: {@code MXDOCTOR_MAX_RUNS} = checks), each
@@ -147,10 +148,10 @@ public final class LoadBench {
     }
 
     /**
-     * The same load once, unmeasured, on the warm-up domains and an engine of its own. mxdoctor's bot is a long-running
-     * process whose hot code was compiled long before an incident brings fifty people; measured right after start, the
-     * JIT compilers took a third of the CPU the load had (printed by {@link HarnessCpu.Split}), and still a quarter after one
-     * round.
+     * The same load {@link #WARM_UP_ROUNDS} times, unmeasured, on the warm-up domains and an engine of its own.
+     * mxdoctor's bot is a long-running process whose hot code was compiled long before an incident brings fifty
+     * people; measured right after start, the JIT compilers took a third of the CPU the load had (printed by
+     * {@link HarnessCpu.Split}), and still a quarter after one round.
      */
     private static void warmUp(Map<String, String> env, CommandParser parser, int checks, int domains,
             ExecutorService people) throws Exception {
