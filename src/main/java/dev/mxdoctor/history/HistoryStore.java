@@ -31,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HistoryStore implements AutoCloseable {
 
+    // Made on first use: a command-line run that never waits for another process does not load the logger here.
+    private static final class Log {
+        static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HistoryStore.class);
+    }
+
     /** The newest schema version this code knows: the highest V*.sql in db/migration (a test keeps them equal). */
     static final int SCHEMA_VERSION = 5;
 
@@ -54,22 +59,28 @@ public final class HistoryStore implements AutoCloseable {
         }
         try {
             createDirectory(jdbcUrl);
-            int installed = store.installedVersion();
-            if (installed > SCHEMA_VERSION) {
-                throw tooNew(installed);
-            }
-            if (installed == SCHEMA_VERSION) {
-                return store; // current: skip Flyway, whose start-up costs a command-line run about a second
-            }
-            Flyway flyway = Flyway.configure().dataSource(bounded(jdbcUrl), null, null)
-                    .locations("classpath:db/migration").load();
-            for (MigrationInfo m : flyway.info().all()) {
-                if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
-                    throw tooNew(Integer.parseInt(m.getVersion().getVersion()));
+            // Flyway cannot lock an SQLite file: when two processes open a new (or older) history at once, one of
+            // them finds the file locked mid-migration. Its tables are there once the other is done, so it waits
+            // and looks again, for as long as a statement may take.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(STATEMENT_SECONDS);
+            for (long pauseMs = 50;; pauseMs = Math.min(pauseMs * 2, 1000)) {
+                try {
+                    store.migrate(jdbcUrl);
+                    return store;
+                } catch (RuntimeException | SQLException e) {
+                    if (!isSqliteBusy(e) || System.nanoTime() + pauseMs * 1_000_000 - deadline > 0) {
+                        throw e;
+                    }
+                    Log.LOG.info("history: another process is creating or upgrading {}; looking again in {} ms",
+                            redact(jdbcUrl), pauseMs);
+                    Thread.sleep(pauseMs);
                 }
             }
-            flyway.migrate();
-            return store;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.close();
+            throw new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot open the history at "
+                    + redact(jdbcUrl) + ": interrupted", e);
         } catch (HistoryException e) {
             store.close();
             throw e;
@@ -81,6 +92,35 @@ public final class HistoryStore implements AutoCloseable {
                     + "one of them must be writable and allow executables; -Dorg.sqlite.tmpdir=<dir> names another "
                     + "temporary directory)" : rootMessage(e)), e);
         }
+    }
+
+    /** Brings the schema to {@link #SCHEMA_VERSION}; refuses a newer one. */
+    private void migrate(String jdbcUrl) throws SQLException, HistoryException {
+        int installed = installedVersion();
+        if (installed > SCHEMA_VERSION) {
+            throw tooNew(installed);
+        }
+        if (installed == SCHEMA_VERSION) {
+            return; // current: skip Flyway, whose start-up costs a command-line run about a second
+        }
+        Flyway flyway = Flyway.configure().dataSource(bounded(jdbcUrl), null, null)
+                .locations("classpath:db/migration").load();
+        for (MigrationInfo m : flyway.info().all()) {
+            if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
+                throw tooNew(Integer.parseInt(m.getVersion().getVersion()));
+            }
+        }
+        flyway.migrate();
+    }
+
+    /** SQLite's "database is locked" (SQLITE_BUSY, with its extended codes), anywhere in the causes. */
+    static boolean isSqliteBusy(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof org.sqlite.SQLiteException e && (e.getErrorCode() & 0xff) == 5) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isLinkage(Throwable t) {
@@ -143,11 +183,14 @@ public final class HistoryStore implements AutoCloseable {
             c = DriverManager.getConnection(bounded(url));
             if (url.startsWith("jdbc:sqlite:")) {
                 try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA busy_timeout=5000");
                     s.execute("PRAGMA journal_mode=WAL");
                     // With WAL, NORMAL syncs at checkpoints instead of at every commit (SQLite's advice for WAL): a
                     // power cut may lose the last runs, never the file, and a run's write never waits for a disk sync.
                     s.execute("PRAGMA synchronous=NORMAL");
-                    s.execute("PRAGMA busy_timeout=5000");
+                } catch (SQLException e) {
+                    c.close(); // a file locked while another process creates it: the caller looks again
+                    throw e;
                 }
             }
             connection = c;

@@ -372,6 +372,34 @@ abstract class HistoryStoreContract {
         }
     }
 
+    @Test
+    void twoProcessesOpeningANewHistoryAtOnce_bothOpenIt_andSeeEachOthersRuns() throws Exception {
+        // A bot starting while a command line runs, on a history neither has created yet. SQLite refused the second
+        // migration about every other time (database is locked); eight rounds make a regression all but certain
+        // to show.
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 8; round++) {
+                String url = newDatabase();
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                List<Future<HistoryStore>> opening = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    opening.add(pool.submit(() -> {
+                        together.await();
+                        return HistoryStore.open(url);
+                    }));
+                }
+                try (HistoryStore one = opening.get(0).get(); HistoryStore other = opening.get(1).get()) {
+                    Instant t = Instant.parse("2026-12-01T12:00:00Z").plusSeconds(round);
+                    one.start(RunRecord.local("one" + round, "me", "mx", "example.com", t), OWNER);
+                    one.finish("one" + round, report("example.com", Verdict.Status.OK, t), List.of(),
+                            RunState.DONE);
+                    assertThat(other.previous("mx", "example.com", t.plusSeconds(1))).as("round %d", round)
+                            .hasValueSatisfying(p -> assertThat(p.started()).isEqualTo(t));
+                }
+            }
+        }
+    }
+
     static WatchRecord watch(String id, String channel, String user, Instant now) {
         return WatchRecord.create(id, Optional.empty(), channel, Optional.empty(), user, "mx example.com",
                 Duration.ofMinutes(5), now, now.plus(Duration.ofHours(4)), false);
