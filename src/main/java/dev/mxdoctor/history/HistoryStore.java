@@ -59,13 +59,14 @@ public final class HistoryStore implements AutoCloseable {
         }
         try {
             createDirectory(jdbcUrl);
-            // Flyway cannot lock an SQLite file: when two processes open a new (or older) history at once, one of
-            // them finds the file locked mid-migration. Its tables are there once the other is done, so it waits
-            // and looks again, for as long as a statement may take.
+            // Flyway cannot lock an SQLite file, so mxdoctor migrates it holding a lock file of its own (see
+            // migrate). A process that does not take it (a version before it) can still find the file locked
+            // mid-migration: its tables are there once the other is done, so this one waits and looks again, for as
+            // long as a statement may take.
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(STATEMENT_SECONDS);
             for (long pauseMs = 50;; pauseMs = Math.min(pauseMs * 2, 1000)) {
                 try {
-                    store.migrate(jdbcUrl);
+                    store.migrate(jdbcUrl, deadline);
                     return store;
                 } catch (RuntimeException | SQLException e) {
                     if (!isSqliteBusy(e) || System.nanoTime() + pauseMs * 1_000_000 - deadline > 0) {
@@ -94,15 +95,67 @@ public final class HistoryStore implements AutoCloseable {
         }
     }
 
-    /** Brings the schema to {@link #SCHEMA_VERSION}; refuses a newer one. */
-    private void migrate(String jdbcUrl) throws SQLException, HistoryException {
+    /**
+     * Brings the schema to {@link #SCHEMA_VERSION}; refuses a newer one. An SQLite file is migrated by one process
+     * at a time, holding {@code <file>.schema-lock} (made once, left in place): otherwise SQLite refuses the second
+     * half-way, and Flyway logs that as a failed migration.
+     */
+    private void migrate(String jdbcUrl, long deadline) throws SQLException, HistoryException, InterruptedException {
+        if (current()) {
+            return; // skip Flyway, whose start-up costs a command-line run about a second
+        }
+        Optional<java.nio.file.Path> file = sqliteFile(jdbcUrl);
+        if (file.isEmpty()) {
+            migrateNow(jdbcUrl); // PostgreSQL: Flyway takes an advisory lock itself
+            return;
+        }
+        // Within this process, one thread at a time: a second lock on the same file from one process is an error.
+        if (!MIGRATING.tryLock(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            throw busyMigrating(jdbcUrl);
+        }
+        try {
+            java.nio.channels.FileChannel lockFile;
+            try {
+                lockFile = java.nio.channels.FileChannel.open(file.get().resolveSibling(file.get().getFileName()
+                        + ".schema-lock"), java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+            } catch (java.io.IOException e) {
+                // No lock file beside the database (a read-only directory, say): migrate as before, and let SQLite
+                // say what is wrong.
+                migrateNow(jdbcUrl);
+                return;
+            }
+            try (lockFile) {
+                // Polled, not blocking: a process stuck mid-migration must not hold this one beyond its deadline.
+                while (lockFile.tryLock() == null) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw busyMigrating(jdbcUrl);
+                    }
+                    Thread.sleep(50);
+                }
+                if (!current()) { // the other process may have just done it
+                    migrateNow(jdbcUrl);
+                }
+            } catch (java.io.IOException e) {
+                throw new SQLException("cannot lock " + file.get() + ".schema-lock: " + e.getMessage(), e);
+            }
+        } finally {
+            MIGRATING.unlock();
+        }
+    }
+
+    private static final ReentrantLock MIGRATING = new ReentrantLock();
+
+    /** Whether the schema is this code's; throws when it is newer. */
+    private boolean current() throws SQLException, HistoryException {
         int installed = installedVersion();
         if (installed > SCHEMA_VERSION) {
             throw tooNew(installed);
         }
-        if (installed == SCHEMA_VERSION) {
-            return; // current: skip Flyway, whose start-up costs a command-line run about a second
-        }
+        return installed == SCHEMA_VERSION;
+    }
+
+    private static void migrateNow(String jdbcUrl) throws HistoryException {
         Flyway flyway = Flyway.configure().dataSource(bounded(jdbcUrl), null, null)
                 .locations("classpath:db/migration").load();
         for (MigrationInfo m : flyway.info().all()) {
@@ -111,6 +164,12 @@ public final class HistoryStore implements AutoCloseable {
             }
         }
         flyway.migrate();
+    }
+
+    private static HistoryException busyMigrating(String jdbcUrl) {
+        return new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot open the history at "
+                + redact(jdbcUrl) + ": another process has been creating or upgrading it for " + STATEMENT_SECONDS
+                + " s", null);
     }
 
     /** SQLite's "database is locked" (SQLITE_BUSY, with its extended codes), anywhere in the causes. */
@@ -134,19 +193,24 @@ public final class HistoryStore implements AutoCloseable {
 
     /** An SQLite file's directory is made on first use (the user's data directory may not exist yet). */
     private static void createDirectory(String url) throws java.io.IOException {
+        java.nio.file.Path parent = sqliteFile(url).map(f -> f.toAbsolutePath().getParent()).orElse(null);
+        if (parent != null) {
+            java.nio.file.Files.createDirectories(parent);
+        }
+    }
+
+    /** The file of an SQLite URL; empty for another database, one in memory, or a URI the driver handles. */
+    private static Optional<java.nio.file.Path> sqliteFile(String url) {
         if (!url.startsWith("jdbc:sqlite:")) {
-            return;
+            return Optional.empty();
         }
         String file = url.substring("jdbc:sqlite:".length());
         int q = file.indexOf('?');
         file = q < 0 ? file : file.substring(0, q);
         if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:")) {
-            return; // in memory, or a URI the driver handles
+            return Optional.empty();
         }
-        java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
-        if (parent != null) {
-            java.nio.file.Files.createDirectories(parent);
-        }
+        return Optional.of(java.nio.file.Path.of(file));
     }
 
     private static HistoryException tooNew(int installed) {
