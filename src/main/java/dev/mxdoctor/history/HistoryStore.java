@@ -53,6 +53,11 @@ public final class HistoryStore implements AutoCloseable {
 
     /** Opens (and migrates) the history at {@code jdbcUrl}. */
     public static HistoryStore open(String jdbcUrl) throws HistoryException {
+        return open(jdbcUrl, Duration.ofSeconds(STATEMENT_SECONDS));
+    }
+
+    /** As above, waiting at most {@code migrationWait} for another process that is creating or upgrading it. */
+    static HistoryStore open(String jdbcUrl, Duration migrationWait) throws HistoryException {
         HistoryStore store = new HistoryStore(jdbcUrl);
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
             SqliteNativeCache.prepare(System.getenv());
@@ -61,9 +66,8 @@ public final class HistoryStore implements AutoCloseable {
             createDirectory(jdbcUrl);
             // Flyway cannot lock an SQLite file, so mxdoctor migrates it holding a lock file of its own (see
             // migrate). A process that does not take it (a version before it) can still find the file locked
-            // mid-migration: its tables are there once the other is done, so this one waits and looks again, for as
-            // long as a statement may take.
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(STATEMENT_SECONDS);
+            // mid-migration: its tables are there once the other is done, so this one waits and looks again.
+            long deadline = System.nanoTime() + migrationWait.toNanos();
             for (long pauseMs = 50;; pauseMs = Math.min(pauseMs * 2, 1000)) {
                 try {
                     store.migrate(jdbcUrl, deadline);
@@ -106,41 +110,65 @@ public final class HistoryStore implements AutoCloseable {
         }
         Optional<java.nio.file.Path> file = sqliteFile(jdbcUrl);
         if (file.isEmpty()) {
-            migrateNow(jdbcUrl); // PostgreSQL: Flyway takes an advisory lock itself
+            migrateNow(jdbcUrl); // PostgreSQL, where Flyway takes a lock of its own; or SQLite in memory
             return;
         }
         // Within this process, one thread at a time: a second lock on the same file from one process is an error.
         if (!MIGRATING.tryLock(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
             throw busyMigrating(jdbcUrl);
         }
+        java.nio.channels.@Nullable FileChannel lockFile = null;
         try {
-            java.nio.channels.FileChannel lockFile;
-            try {
-                lockFile = java.nio.channels.FileChannel.open(file.get().resolveSibling(file.get().getFileName()
-                        + ".schema-lock"), java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.WRITE);
-            } catch (java.io.IOException e) {
-                // No lock file beside the database (a read-only directory, say): migrate as before, and let SQLite
-                // say what is wrong.
+            lockFile = lockSchema(file.get(), jdbcUrl, deadline);
+            if (!current()) { // another process may have just done it
                 migrateNow(jdbcUrl);
-                return;
-            }
-            try (lockFile) {
-                // Polled, not blocking: a process stuck mid-migration must not hold this one beyond its deadline.
-                while (lockFile.tryLock() == null) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw busyMigrating(jdbcUrl);
-                    }
-                    Thread.sleep(50);
-                }
-                if (!current()) { // the other process may have just done it
-                    migrateNow(jdbcUrl);
-                }
-            } catch (java.io.IOException e) {
-                throw new SQLException("cannot lock " + file.get() + ".schema-lock: " + e.getMessage(), e);
             }
         } finally {
+            closeQuietly(lockFile); // and the lock with it
             MIGRATING.unlock();
+        }
+    }
+
+    /**
+     * Locks {@code <file>.schema-lock} (made if need be) and returns it open, polling until the deadline: a process
+     * stuck mid-migration must not hold this one for ever. Null when the lock file cannot be made or locked (a
+     * read-only directory, a file system without locks): the migration then goes ahead unlocked, as before.
+     */
+    private static java.nio.channels.@Nullable FileChannel lockSchema(java.nio.file.Path file, String jdbcUrl,
+            long deadline) throws HistoryException, InterruptedException {
+        java.nio.channels.FileChannel c;
+        try {
+            c = java.nio.channels.FileChannel.open(file.resolveSibling(file.getFileName() + ".schema-lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        boolean locked = false;
+        try {
+            while (c.tryLock() == null) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw busyMigrating(jdbcUrl);
+                }
+                Thread.sleep(50);
+            }
+            locked = true;
+            return c;
+        } catch (java.io.IOException e) {
+            return null;
+        } finally {
+            if (!locked) {
+                closeQuietly(c);
+            }
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.@Nullable FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (java.io.IOException e) {
+                // nothing to do: the lock goes when the process does
+            }
         }
     }
 
@@ -166,10 +194,10 @@ public final class HistoryStore implements AutoCloseable {
         flyway.migrate();
     }
 
+    /** Another process holds the schema lock past this one's deadline. */
     private static HistoryException busyMigrating(String jdbcUrl) {
         return new HistoryException(HistoryException.Kind.UNAVAILABLE, "cannot open the history at "
-                + redact(jdbcUrl) + ": another process has been creating or upgrading it for " + STATEMENT_SECONDS
-                + " s", null);
+                + redact(jdbcUrl) + ": another process is still creating or upgrading it", null);
     }
 
     /** SQLite's "database is locked" (SQLITE_BUSY, with its extended codes), anywhere in the causes. */
