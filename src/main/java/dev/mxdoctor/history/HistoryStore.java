@@ -42,6 +42,9 @@ public final class HistoryStore implements AutoCloseable {
     static final int CONNECT_SECONDS = 5;
     static final int STATEMENT_SECONDS = 10;
 
+    // Migrations of SQLite files in this process, one at a time (see migrate).
+    private static final ReentrantLock MIGRATING = new ReentrantLock();
+
     private final String url;
     // A lock, not synchronized: it is held across JDBC calls, which must not pin a virtual thread's carrier.
     private final ReentrantLock lock = new ReentrantLock();
@@ -171,8 +174,6 @@ public final class HistoryStore implements AutoCloseable {
             }
         }
     }
-
-    private static final ReentrantLock MIGRATING = new ReentrantLock();
 
     /** Whether the schema is this code's; throws when it is newer. */
     private boolean current() throws SQLException, HistoryException {
