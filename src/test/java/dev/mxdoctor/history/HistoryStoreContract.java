@@ -374,9 +374,9 @@ abstract class HistoryStoreContract {
 
     @Test
     void twoProcessesOpeningANewHistoryAtOnce_bothOpenIt_andSeeEachOthersRuns() throws Exception {
-        // A bot starting while a command line runs, on a history neither has created yet. SQLite refused the second
-        // migration about every other time (database is locked); eight rounds make a regression all but certain
-        // to show.
+        // Two stores opened together on a history neither has created yet (here in one process; CliSharedHistoryIT
+        // runs two). SQLite refused the second migration about every other time (database is locked); eight rounds
+        // make a regression all but certain to show.
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
             for (int round = 0; round < 8; round++) {
                 String url = newDatabase();
